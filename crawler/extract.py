@@ -1,0 +1,436 @@
+"""Extraction: pure functions from a page's `(html, url)` to its fields.
+
+No Scrapy and no database here: a researcher can call `extract_article(html, url)` on a
+saved page. The site's selectors come from `crawler.site`; when they miss, a generic
+main-content fallback still finds title, date and body, and says so in
+`extraction_method`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.html
+import nh3
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+from . import site
+from .dates import clean_raw_date, parse_date
+from .text import nfc, normalize_space
+from .urls import canonicalize_url, is_attachment, site_article_id
+
+# Elements that end one paragraph and start another.
+_BLOCKS = frozenset(
+    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table tbody thead tfoot blockquote pre section "
+    "article figure figcaption header footer address hr center main aside caption".split()
+)
+_CELLS = frozenset(("td", "th"))
+# Elements whose text is never read as content.
+_INVISIBLE = frozenset(
+    "script style noscript template head title iframe object embed select button input textarea svg math".split()
+)
+_CELL_SEP = "\x00"
+
+# What survives in stored body_html: structure, links and images, no styling, no script.
+_SAFE_TAGS = {
+    "p", "br", "div", "span", "a", "img", "em", "i", "strong", "b", "u", "s", "sub", "sup", "ul", "ol", "li",
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote", "pre", "code", "h2", "h3",
+    "h4", "h5", "h6", "figure", "figcaption", "hr", "dl", "dt", "dd",
+}  # fmt: skip
+_SAFE_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+
+
+class ParseError(ValueError):
+    """A page that cannot be read as HTML at all."""
+
+
+@dataclass
+class Page:
+    """What one fetched HTML page is and where it leads."""
+
+    url: str
+    page_type: str  # article | listing | document | page
+    title: str | None = None
+    canonical_url: str | None = None
+    links: list[str] = field(default_factory=list)
+    article: dict | None = None
+
+
+def decode_html(html: bytes | str, content_type: str | None = None) -> str:
+    """Decode page bytes as a browser would (BOM, HTTP header, meta charset, UTF-8), in NFC."""
+    if isinstance(html, bytes):
+        _, html = html_to_unicode(content_type, html)
+    return nfc(html)
+
+
+def parse_html(html: bytes | str, content_type: str | None = None) -> etree._Element:
+    """Parse a page into an lxml tree; raise ParseError for something that is no HTML."""
+    text = decode_html(html, content_type)
+    if not text.strip():
+        raise ParseError("empty document")
+    try:
+        # Parse UTF-8 bytes, not str: lxml refuses str with an XML encoding declaration,
+        # and a fixed encoding keeps it from re-reading a meta charset we already applied.
+        return lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    except (etree.ParserError, ValueError) as error:
+        raise ParseError(str(error) or "unparseable HTML") from error
+
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+
+
+def extract_article(html: bytes | str, url: str, *, content_type: str | None = None) -> dict | None:
+    """The article's fields, or None for a page that is not an article.
+
+    `html` may be bytes (decoded from `content_type`'s charset, then the meta charset)
+    or text. The result is a plain dict: see `Page.article`.
+    """
+    return extract_page(html, url, content_type=content_type).article
+
+
+def extract_page(html: bytes | str, url: str, *, content_type: str | None = None) -> Page:
+    """Classify a page, list its links and extract its article, from one parse."""
+    root = parse_html(html, content_type)
+    base = _base_url(root, url)
+    canonical = _canonical(root, base)
+    links = _page_links(root, base)
+    article = _site_article(root, url, base)
+    if article is None and _first(root, site.LISTING + site.DOCUMENT + site.STATIC_PAGE) is None:
+        article = _fallback_article(root, url, base)
+    if article is not None:
+        article["canonical_url"] = canonical
+        page_type = "article"
+    else:
+        page_type = _page_type(root, url)
+    title = article["title"] if article else _text(_first(root, ["//h1", "//title"]))
+    return Page(url=url, page_type=page_type, title=title or None, canonical_url=canonical, links=links, article=article)
+
+
+# -- the site's own markup -------------------------------------------------------------
+
+
+def _site_article(root, url: str, base: str) -> dict | None:
+    title_el = _first(root, site.TITLE)
+    date_el = _first(root, site.DATE)
+    body_el = _first(root, site.BODY)
+    if title_el is None or date_el is None or body_el is None:
+        return None
+    title = _text(title_el)
+    if not title:
+        return None
+    return _article(root, url, base, title, date_el, body_el, method="site")
+
+
+def _article(root, url: str, base: str, title: str, date_el, body_el, *, method: str, skip=frozenset()) -> dict:
+    published_raw = clean_raw_date(_text(date_el)) if date_el is not None else None
+    published = parse_date(published_raw)
+    breadcrumb = _breadcrumb(root)
+    images = _images(body_el, base)
+    body_text = "\n\n".join(_paragraphs(body_el, skip))
+    attachments = _attachments(root, body_el, base)
+    article = {
+        "url": url,
+        "canonical_url": None,
+        "site_id": site_article_id(url),
+        "title": title,
+        "published": published,
+        "published_raw": published_raw or None,
+        "breadcrumb": breadcrumb,
+        "category": breadcrumb[-1] if len(breadcrumb) > 1 else None,
+        "body_text": body_text,
+        "body_html": _clean_html(body_el, base, skip),
+        "word_count": len(body_text.split()),
+        "content_sha256": hashlib.sha256(f"{title}\n\n{body_text}".encode()).hexdigest(),
+        "extraction_method": method,
+        "images": images,
+        "attachments": attachments,
+        "related": _box_links(_first(root, site.RELATED_BOX), base),
+        "latest": _box_links(_first(root, site.LATEST_BOX), base),
+        "body_links": _links_in(body_el, base),
+        "nav_links": _breadcrumb_links(root, base),
+        "warnings": [],
+    }
+    if published_raw and not published:
+        article["warnings"].append(f"unparseable date: {published_raw}")
+    if date_el is None:
+        article["warnings"].append("no publication date")
+    return article
+
+
+def _breadcrumb(root) -> list[str]:
+    container = _first(root, site.BREADCRUMB_BOX)
+    if container is None:
+        return []
+    items = []
+    for el in container.iter("a", "span", "li", "strong", "b"):
+        if el.tag == "span" and "sep" in (el.get("class") or ""):
+            continue
+        if any(child.tag in ("a", "span", "li", "strong", "b") for child in el):
+            continue  # read the innermost items only
+        text = _text(el).strip("»›>/|- ")
+        if text:
+            items.append(text)
+    return items
+
+
+def _breadcrumb_links(root, base: str) -> list[dict]:
+    links = []
+    container = _first(root, site.BREADCRUMB_BOX)
+    for a in container.iter("a") if container is not None else ():
+        url = canonicalize_url(a.get("href") or "", base)
+        if url:
+            links.append({"url": url, "title": _text(a)})
+    return links
+
+
+def _images(body_el, base: str) -> list[dict]:
+    images = []
+    for img in body_el.iter("img"):
+        src = (img.get("src") or "").strip()
+        if not src or src.startswith("data:"):
+            continue
+        images.append({"src": urljoin(base, src), "alt": normalize_space(img.get("alt") or "") or None,
+                       "caption": _caption(img)})  # fmt: skip
+    return images
+
+
+def _caption(img) -> str | None:
+    """The italic line under an image (or its figcaption), as the site writes captions."""
+    block = img
+    while block is not None and block.tag not in _BLOCKS:
+        block = block.getparent()
+    if block is None:
+        return None
+    if block.tag == "figure":
+        caption = block.find(".//figcaption")
+        return _text(caption) or None if caption is not None else None
+    # An <em> after the image in the same paragraph, or a next paragraph that is all italic.
+    for em in img.itersiblings():
+        if em.tag in ("em", "i"):
+            return _text(em) or None
+    following = block.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is not None and following.tag in ("p", "div"):
+        italic = following.xpath(".//em | .//i")
+        text = _text(following)
+        if italic and text and normalize_space(" ".join(_text(i) for i in italic)) == text:
+            return text
+    return None
+
+
+def _attachments(root, body_el, base: str) -> list[dict]:
+    box = _first(root, site.ATTACHMENT_BOX)
+    listed = list(box.iter("a")) if box is not None else []
+    seen, attachments = set(), []
+    # Every link of the attachment box counts, and links to files from the body.
+    for a in listed + [a for a in body_el.iter("a")]:
+        url = canonicalize_url(a.get("href") or "", base)
+        if not url or url in seen or not (a in listed or is_attachment(url)):
+            continue
+        seen.add(url)
+        attachments.append({"url": url, "name": _text(a) or url.rsplit("/", 1)[-1]})
+    return attachments
+
+
+def _box_links(box, base: str) -> list[dict]:
+    """Links of a `Tin liên quan` / `Tin mới nhất` box, each with the date written beside it."""
+    if box is None:
+        return []
+    entries = box.xpath(site.BOX_ITEMS) or [box]
+    links, seen = [], set()
+    for entry in entries:
+        for a in entry.iter("a"):
+            url = canonicalize_url(a.get("href") or "", base)
+            if not url or url in seen:
+                continue
+            seen.add(url)
+            title = _text(a)
+            rest = _text(entry).replace(title, "", 1) if len(entries) > 1 or entry is not box else ""
+            links.append({"url": url, "title": title, "published": parse_date(clean_raw_date(rest)) if rest else None})
+    return links
+
+
+def _links_in(el, base: str) -> list[dict]:
+    links, seen = [], set()
+    for a in el.iter("a"):
+        url = canonicalize_url(a.get("href") or "", base)
+        if url and url not in seen:
+            seen.add(url)
+            links.append({"url": url, "title": _text(a)})
+    return links
+
+
+def _clean_html(body_el, base: str, skip) -> str:
+    body = lxml.html.fromstring(lxml.html.tostring(body_el, encoding="unicode", with_tail=False))
+    body.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+    html = lxml.html.tostring(body, encoding="unicode", with_tail=False)
+    for el in skip:  # title and date found inside the fallback's body block
+        html = html.replace(lxml.html.tostring(el, encoding="unicode", with_tail=False), "", 1)
+    cleaned = nh3.clean(html, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                        link_rel="noopener noreferrer")  # fmt: skip
+    return nfc(cleaned.replace("\xa0", " ").replace("&nbsp;", " ")).strip()
+
+
+# -- text ------------------------------------------------------------------------------
+
+
+def _paragraphs(el, skip=frozenset()) -> list[str]:
+    """The visible text of `el` as paragraphs: one per block element, `<br>` kept as a line break."""
+    out: list[str] = []
+    buffer: list[str] = []
+    _walk(el, buffer, out, skip)
+    _flush(buffer, out)
+    return out
+
+
+def _walk(node, buffer: list[str], out: list[str], skip) -> None:
+    if node.text:
+        buffer.append(node.text.replace("\n", " ").replace("\r", " "))
+    for child in node:
+        tag = child.tag
+        if isinstance(tag, str) and child not in skip:
+            tag = tag.lower()
+            if tag in _INVISIBLE:
+                pass
+            elif tag == "br":
+                buffer.append("\n")
+            elif tag in _BLOCKS:
+                _flush(buffer, out)
+                _walk(child, buffer, out, skip)
+                _flush(buffer, out)
+            elif tag in _CELLS:
+                _walk(child, buffer, out, skip)
+                buffer.append(_CELL_SEP)
+            else:
+                _walk(child, buffer, out, skip)
+        if child.tail:
+            buffer.append(child.tail.replace("\n", " ").replace("\r", " "))
+
+
+def _flush(buffer: list[str], out: list[str]) -> None:
+    if not buffer:
+        return
+    text = "".join(buffer)
+    buffer.clear()
+    if _CELL_SEP in text:
+        text = " | ".join(cell for cell in (normalize_space(c) for c in text.split(_CELL_SEP)) if cell)
+    else:
+        text = normalize_space(text)
+    if text:
+        out.append(text)
+
+
+def _text(el) -> str:
+    """The element's text on one line, spaces normalised; '' for None."""
+    if el is None:
+        return ""
+    if isinstance(el, str):
+        return normalize_space(el.replace("\n", " "))
+    if len(el) == 0 or el.tag in ("a", "h1", "h2", "h3", "span", "em", "i", "b", "strong", "title"):
+        # Short inline elements: no blocks or scripts inside worth the full walk.
+        return normalize_space("".join(el.itertext()).replace("\n", " "))
+    return normalize_space(" ".join(_paragraphs(el)).replace("\n", " "))
+
+
+def _first(root, xpaths: list[str]):
+    for xpath in xpaths:
+        found = root.xpath(xpath)
+        if found:
+            return found[0]
+    return None
+
+
+# -- pages -----------------------------------------------------------------------------
+
+
+def _base_url(root, url: str) -> str:
+    base = root.xpath("//base/@href")
+    return urljoin(url, base[0].strip()) if base else url
+
+
+def _canonical(root, base: str) -> str | None:
+    hrefs = root.xpath(site.CANONICAL)
+    return canonicalize_url(hrefs[0], base) if hrefs else None
+
+
+def _page_links(root, base: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for href in root.xpath("//a/@href | //area/@href"):
+        url = canonicalize_url(href, base)
+        if url:
+            seen.setdefault(url)
+    return list(seen)
+
+
+def _page_type(root, url: str) -> str:
+    if _first(root, site.LISTING) is not None or root.xpath(site.PAGER):
+        return "listing"
+    if _first(root, site.DOCUMENT) is not None:
+        return "document"
+    if urljoin(url, "/") == url:
+        return "listing"  # the home page lists the newest articles of every category
+    return "page"
+
+
+# -- the generic fallback --------------------------------------------------------------
+
+
+def _fallback_article(root, url: str, base: str) -> dict | None:
+    """Title, date and body found without the site's selectors, on a copy of the page."""
+    root = lxml.html.fromstring(lxml.html.tostring(root))
+    for el in root.xpath(site.BOILERPLATE):
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()
+    title_el = _first(root, ["//h1", "//*[contains(@class, 'title')][not(self::title)]"])
+    if title_el is None:
+        return None
+    title = _text(title_el)
+    date_el = _date_after(title_el)
+    if not title or date_el is None:
+        return None
+    body_el = _main_block(root)
+    if body_el is None:
+        return None
+    skip = frozenset(el for el in (title_el, date_el) if _contains(body_el, el))
+    if not _paragraphs(body_el, skip):
+        return None
+    return _article(root, url, base, title, date_el, body_el, method="fallback", skip=skip)
+
+
+def _date_after(title_el):
+    """The first element after the title whose text holds a date, within a few elements."""
+    for count, el in enumerate(title_el.itersiblings()):
+        if count > 3:
+            break
+        if isinstance(el.tag, str) and site.SITE_DATE.search(_text(el)[:80]):
+            return el
+    parent = title_el.getparent()
+    if parent is not None and parent.tag not in ("body", "html"):
+        return _date_after(parent)
+    return None
+
+
+def _main_block(root):
+    """The element holding the most paragraph text: the article body on most CMS pages."""
+    scores: dict = {}
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + len(_text(p))
+    if not scores:
+        return None
+    return max(scores, key=scores.get)
+
+
+def _contains(ancestor, el) -> bool:
+    return any(node is ancestor for node in el.iterancestors())

@@ -1,0 +1,46 @@
+"""Scrapy settings: polite to a small government server by default.
+
+`scrapy crawl cchc` reads these through scrapy.cfg; the `cchc-archive` CLI loads this
+module directly, so the two run the same crawl.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "cchc-archive"
+PROJECT_URL = "https://github.com/cchc-archive/cchc-archive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = f"cchc-archive/{__version__} (research archive of cchc.laichau.gov.vn; +{PROJECT_URL})"
+
+# Politeness: robots.txt, one request at a time per host, at least a second apart,
+# slower still when the server slows down.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = False
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Every status reaches the spider so that 404s and 5xx are recorded in `pages`.
+HTTPERROR_ALLOW_ALL = True
+REDIRECT_ENABLED = True
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+ARCHIVE_DB = "archive.db"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,48 @@
+"""Text normalisation shared by extraction, storage and search.
+
+Stored text is NFC with ordinary spaces; search text is a *folded* copy of it in which
+every character maps to exactly one character, so a match found in the folded text
+sits at the same offsets in the original (that is how snippets are highlighted).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Every Unicode space separator except the plain space, plus the zero-width ones that
+# Word and CMS editors leave between words.
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff\t\r\f\v ]+")
+_BLANK_LINES = re.compile(r" *\n *")
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC (precomposed Vietnamese letters)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of spaces (NBSP, tabs, zero-width…) to one space; keep line breaks."""
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n", text).strip(" \n")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip Vietnamese diacritics (đ → d), one character for one.
+
+    `fold("Đảng bộ") == "dang bo"`; `len(fold(s)) == len(s)` for NFC input.
+    """
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)

@@ -1,0 +1,78 @@
+"""URL rules: one address per page, and which addresses the crawl may follow."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from . import site
+
+FOLLOWED_SCHEMES = ("http", "https")
+
+
+def canonicalize_url(url: str, base: str | None = None) -> str | None:
+    """Absolute URL without fragment or tracking parameters; None for non-web links.
+
+    `javascript:`, `mailto:`, `tel:` and the like give None. The order of the
+    remaining query parameters is kept: the site may care about it.
+    """
+    url = url.strip()
+    if base:
+        if url.startswith("/") and not url.startswith("//"):
+            url = _origin(base) + url  # the common case, without urljoin's full parse
+        else:
+            url = urljoin(base, url)
+    return _canonical_absolute(url)
+
+
+@lru_cache(maxsize=256)
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@lru_cache(maxsize=65536)
+def _canonical_absolute(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in FOLLOWED_SCHEMES or not parts.netloc:
+        return None
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not site.TRACKING_PARAMS.match(k)]
+        if len(kept) != len(pairs):  # rebuild only when needed: keep the site's own escaping
+            query = urlencode(kept, doseq=True)
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def host_of(url: str) -> str:
+    """The host name of `url`, lower-case, without port or a leading `www.`."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def same_site(url: str, start_url: str) -> bool:
+    """Whether `url` is on the start URL's host (`www.` or not) and port."""
+    a, b = urlsplit(url), urlsplit(start_url)
+    return host_of(url) == host_of(start_url) and a.port == b.port
+
+
+def is_attachment(url: str) -> bool:
+    """Whether `url` names a downloadable file (PDF, Word, Excel, archive)."""
+    return urlsplit(url).path.lower().endswith(site.ATTACHMENT_EXTENSIONS)
+
+
+def is_skipped(url: str) -> bool:
+    """Whether `url` is a search or admin page that a crawl never requests."""
+    parts = urlsplit(url)
+    return bool(site.SKIP_PATHS.match(parts.path + ("?" + parts.query if parts.query else "")))
+
+
+def site_article_id(url: str) -> int | None:
+    """The site's numeric id of an article URL (`...-2745.html` → 2745)."""
+    match = site.ARTICLE_ID.search(urlsplit(url).path)
+    return int(match.group(1)) if match else None
