@@ -1,0 +1,195 @@
+"""The `cchc-archive` command: crawl, extract, search, stats, demo.
+
+Each command checks its options, calls one library function and turns the library's
+errors into one line on stderr (click.ClickException), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import click
+
+from . import site
+from .extract import ParseError, extract_page
+from .storage import Archive, ArchiveError
+
+DEFAULT_DB = "archive.db"
+
+
+def db_option(must_exist: bool):
+    """The shared `--db PATH` option."""
+    return click.option(
+        "--db", "db_path", default=DEFAULT_DB, show_default=True,
+        type=click.Path(dir_okay=False, exists=must_exist), help="The SQLite archive.",
+    )  # fmt: skip
+
+
+def json_option(help_text: str):
+    """The shared `--json` flag."""
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
+
+
+def open_archive(db_path: str) -> Archive:
+    """Open an existing archive, or fail with one line."""
+    try:
+        return Archive(db_path, must_exist=True)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+@click.version_option(package_name="cchc-archive")
+def cli() -> None:
+    """Archive cchc.laichau.gov.vn into SQLite and search it."""
+
+
+@cli.command()
+@click.option("--start-url", default=site.HOME_URL, show_default=True, help="Where the crawl begins; it stays on this host.")
+@db_option(must_exist=False)
+@click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests (default 1, with AutoThrottle; 0 for a local replica).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after this many responses.")
+@click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+def crawl(start_url: str, db_path: str, delay: float | None, max_pages: int | None, log_level: str) -> None:
+    """Crawl the portal (or a replica) into the archive, then print a summary."""
+    from .runner import run_crawl  # Scrapy loads only for the commands that crawl
+
+    try:
+        record = run_crawl(start_url, db_path, delay=delay, max_pages=max_pages, log_level=log_level)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+    print_crawl_summary(record, db_path)
+
+
+def print_crawl_summary(record: dict, db_path: str) -> None:
+    """The crawl's figures: pages by type and status, articles by method, errors."""
+    stats = record.get("stats") or {}
+    click.echo(f"Crawl {record.get('id')} of {record.get('start_url')} into {db_path}")
+    click.echo(f"  requests: {stats.get('requests', 0)}, finish: {stats.get('finish_reason')}")
+    for label, key in (("pages by type", "pages_by_type"), ("pages by status", "pages_by_status"),
+                       ("articles by method", "articles_by_method")):  # fmt: skip
+        figures = ", ".join(f"{name} {count}" for name, count in sorted((stats.get(key) or {}).items()))
+        click.echo(f"  {label}: {figures or 'none'}")
+    click.echo(f"  errors: {stats.get('errors', 0)}")
+    for sample in (stats.get("error_samples") or [])[:10]:
+        click.echo(f"    {sample}")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@json_option("One JSON object per page (JSON Lines).")
+def extract(sources: tuple[str, ...], as_json: bool) -> None:
+    """Extract saved pages or URLs with the site's selectors, to check them."""
+    failed = False
+    for source in sources:
+        try:
+            html, url, content_type = read_source(source)
+            page = extract_page(html, url, content_type=content_type)
+        except (OSError, ParseError, ValueError, urllib.error.URLError) as error:
+            click.echo(f"Error: {source}: {error}", err=True)
+            failed = True
+            continue
+        record = {"url": url, "page_type": page.page_type, "title": page.title, "canonical_url": page.canonical_url}
+        if page.article:
+            record |= {k: v for k, v in page.article.items() if k not in ("url", "canonical_url")}
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(f"{url}\n  type: {page.page_type}\n  title: {page.title}")
+            if page.article:
+                a = page.article
+                click.echo(f"  published: {a['published']} ({a['published_raw']})\n  category: {a['category']}"
+                           f"\n  method: {a['extraction_method']}\n  words: {a['word_count']}"
+                           f"\n  related: {len(a['related'])}, images: {len(a['images'])}, attachments: {len(a['attachments'])}")  # fmt: skip
+    if failed:
+        sys.exit(1)
+
+
+def read_source(source: str) -> tuple[bytes, str, str | None]:
+    """A page's bytes, URL and Content-Type, from a file or by one polite GET."""
+    if source.startswith(("http://", "https://")):
+        from .settings import USER_AGENT
+
+        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read(), response.geturl(), response.headers.get("Content-Type")
+    path = Path(source)
+    return path.read_bytes(), path.resolve().as_uri(), None
+
+
+@cli.command()
+@click.argument("query")
+@db_option(must_exist=False)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@json_option("A JSON list of results (url, title, published, category, snippet).")
+def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
+    """Full-text search, diacritics ignored: `dang bo` finds "Đảng bộ"."""
+    with open_archive(db_path) as archive:
+        try:
+            results = archive.search(query, limit=limit)
+        except ArchiveError as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    if not results:
+        click.echo("No results.")
+    for number, result in enumerate(results, 1):
+        click.echo(f"{number}. {result['title']}  ({(result.get('published') or '')[:10]})")
+        click.echo(f"   {result['url']}")
+        click.echo(f"   {result['snippet']}")
+
+
+@cli.command()
+@db_option(must_exist=False)
+@json_option("The figures as one JSON object.")
+def stats(db_path: str, as_json: bool) -> None:
+    """Articles by category and year, pages by type and status, last crawls."""
+    with open_archive(db_path) as archive:
+        figures = archive.stats()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Articles: {figures['articles']}")
+    for title, key, name in (("By category", "articles_by_category", "category"), ("By year", "articles_by_year", "year"),
+                             ("By extraction method", "articles_by_method", "extraction_method"),
+                             ("Pages by type", "pages_by_type", "page_type"), ("Pages by status", "pages_by_status", "status")):  # fmt: skip
+        click.echo(f"{title}:")
+        for row in figures[key]:
+            click.echo(f"  {row.get(name)!s:<40} {row['count']:>6}")
+    click.echo(f"Errors: {figures['errors']}")
+    click.echo("Last crawls:")
+    for row in figures["crawls"]:
+        click.echo(f"  #{row['id']} {row['started']} → {row['finished'] or 'unfinished'}  {row['start_url']}")
+
+
+@cli.command()
+@db_option(must_exist=False)
+@click.option("--articles", type=click.IntRange(min=10), default=300, show_default=True, help="Size of the replica.")
+def demo(db_path: str, articles: int) -> None:
+    """Serve a replica of the site on 127.0.0.1, crawl it into the archive, explain what next."""
+    from .replica import ReplicaServer, build_replica
+    from .runner import run_crawl
+
+    with ReplicaServer(build_replica(n_articles=articles)) as server:
+        click.echo(f"Replica of the site serving at {server.url}/ ({articles} articles); crawling it…")
+        try:
+            record = run_crawl(server.url + "/", db_path, delay=0)
+        except ArchiveError as error:
+            raise click.ClickException(str(error)) from None
+    print_crawl_summary(record, db_path)
+    click.echo(f"\nBrowse it:  datasette {db_path}   (then open http://127.0.0.1:8001/)")
+    click.echo(f"Search it:  cchc-archive search 'dang bo' --db {db_path}")
+
+
+def main() -> None:
+    """Entry point for `python -m crawler.cli`."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Run the `cchc` spider in-process with the project's settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from .storage import Archive, ArchiveError
+from .urls import canonicalize_url
+
+
+class CrawlError(ArchiveError):
+    """A crawl that could not start or reach its start page."""
+
+
+def crawl_settings(db_path: str | Path, *, delay: float | None = None, max_pages: int | None = None,
+                   log_level: str = "WARNING", overrides: dict | None = None) -> Settings:  # fmt: skip
+    """The project's settings (`crawler.settings`) with the command line's choices on top."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    if delay is not None:
+        settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
+        if delay == 0:
+            # A local replica: no throttling, but still one request at a time per host.
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+    if max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(start_url: str, db_path: str | Path, **options) -> dict:
+    """Crawl from `start_url` into the archive at `db_path`; return the crawl's row.
+
+    Raises CrawlError when the start URL is no http(s) URL or its page could not be
+    fetched at all (the failure is still recorded in `pages`).
+    """
+    url = canonicalize_url(start_url)
+    if url is None:
+        raise CrawlError(f"not an http(s) URL: {start_url}")
+    from spiders.cchc import CchcSpider  # the top-level spiders package, as scrapy.cfg names it
+
+    process = CrawlerProcess(crawl_settings(db_path, **options), install_root_handler=True)
+    process.crawl(CchcSpider, start_url=url)
+    process.start()
+    with Archive(db_path) as archive:
+        crawl = archive.last_crawl()
+        start_page = archive.page(url)
+    if start_page is None or start_page.get("status") is None:
+        reason = (start_page or {}).get("error") or "no response"
+        raise CrawlError(f"could not reach {url}: {reason}")
+    return crawl

@@ -1,0 +1,545 @@
+"""The SQLite archive: schema, upserts, full-text search and statistics.
+
+Every SQL statement of the project lives here. The schema is created with sqlite-utils
+so that a plain `datasette archive.db` finds the FTS table (via its `content=` option)
+and offers `?_search=` on `articles`.
+
+Vietnamese search: the FTS5 tokenizer `unicode61 remove_diacritics 2` strips tone marks
+but keeps đ/Đ as a letter of its own, so "dang bo" would not find "Đảng bộ". Each
+article therefore also stores `search_folded` = fold(title + body), which is indexed
+alongside the original columns: queries with diacritics match the original text,
+queries without them match the folded copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import sqlite_utils
+
+from crawler.text import fold, nfc
+
+__all__ = ["Archive", "ArchiveError", "ArchiveNotFound", "SearchError"]
+
+
+class ArchiveError(Exception):
+    """Base error of the archive; its message is one line meant for the user."""
+
+
+class ArchiveNotFound(ArchiveError):
+    """The archive file does not exist (and the caller required it to)."""
+
+
+class SearchError(ArchiveError):
+    """The search query is empty or not valid FTS5 syntax."""
+
+
+# --- schema ------------------------------------------------------------------------
+
+_ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "site_id": int,
+    "title": str,
+    "published": str,
+    "published_raw": str,
+    "category": str,
+    "breadcrumb": str,
+    "body_text": str,
+    "body_html": str,
+    "word_count": int,
+    "content_sha256": str,
+    "extraction_method": str,
+    "first_seen": str,
+    "last_fetched": str,
+    "search_folded": str,
+}
+_PAGE_COLUMNS: dict[str, type] = {
+    "url": str,
+    "status": int,
+    "content_type": str,
+    "page_type": str,
+    "fetched": str,
+    "error": str,
+    "redirect_to": str,
+    "redirected_from": str,
+    "canonical_url": str,
+    "size": int,
+    "crawl_id": int,
+}
+_LINK_COLUMNS: dict[str, type] = {
+    "from_url": str,
+    "to_url": str,
+    "kind": str,
+    "title": str,
+    "published": str,
+}
+_IMAGE_COLUMNS: dict[str, type] = {"article_url": str, "src": str, "alt": str, "caption": str}
+_ATTACHMENT_COLUMNS: dict[str, type] = {"article_url": str, "url": str, "name": str}
+_CRAWL_COLUMNS: dict[str, type] = {
+    "id": int,
+    "start_url": str,
+    "started": str,
+    "finished": str,
+    "settings": str,
+    "stats": str,
+}
+_FTS_COLUMNS = ["title", "body_text", "search_folded"]
+_FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+# Article dict key -> links.kind.
+_LINK_KINDS = {"related": "related", "latest": "latest", "body_links": "body", "nav_links": "nav"}
+
+# Columns replaced when an article is captured again (everything but id and first_seen).
+_ARTICLE_UPDATED = [c for c in _ARTICLE_COLUMNS if c not in ("id", "url", "first_seen")]
+_PAGE_UPDATED = [c for c in _PAGE_COLUMNS if c != "url"]
+
+
+def _upsert_sql(table: str, columns: list[str], key: str, updated: list[str]) -> str:
+    """Build an INSERT … ON CONFLICT(key) DO UPDATE statement with named parameters."""
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT({key}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in updated)
+    )
+
+
+_ARTICLE_UPSERT = _upsert_sql(
+    "articles", [c for c in _ARTICLE_COLUMNS if c != "id"], "url", _ARTICLE_UPDATED
+)
+_PAGE_UPSERT = _upsert_sql("pages", list(_PAGE_COLUMNS), "url", _PAGE_UPDATED)
+
+# --- search helpers ----------------------------------------------------------------
+
+# A token character as FTS5 unicode61 sees it: letters and digits, not punctuation
+# (so not "_" either, which \w would include).
+_TOKEN = r"[^\W_]"
+_QUERY_TERM = re.compile(rf"({_TOKEN}+)(\*?)")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+# Characters that only make sense as FTS5 syntax; a query using them (or an uppercase
+# operator) is an explicit advanced query whose syntax errors are the user's to fix.
+_ADVANCED_CHARS = frozenset('"(){}')
+_SNIPPET_WORDS = 30
+_SNIPPET_LEAD = 10  # words of context kept before the first match
+# Highlights separated only by spaces or by one punctuation mark ("2524/KH-UBND")
+# are merged, so a phrase reads as one highlight.
+_MERGE_GAP = re.compile(r"\s+|[^\w\s]")
+
+
+def _json(value: Any) -> str | None:
+    """Serialise to JSON text keeping Vietnamese readable; Scrapy stats hold datetimes."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _one_line(text: str) -> str:
+    """Collapse whitespace so an error message stays on one line."""
+    return " ".join(str(text).split())
+
+
+def _is_advanced(query: str) -> bool:
+    """True when the query uses FTS5 syntax beyond plain words."""
+    if any(c in _ADVANCED_CHARS for c in query):
+        return True
+    return any(word in _OPERATORS or word.startswith("NEAR(") for word in query.split())
+
+
+def _quote_terms(query: str) -> str:
+    """Quote every whitespace-separated term so punctuation such as 2524/KH-UBND is literal."""
+    parts = []
+    for word in query.split():
+        prefix = word.endswith("*")
+        core = word.rstrip("*")
+        # A term with no token characters would be an empty phrase: drop it.
+        if not re.search(_TOKEN, core):
+            continue
+        parts.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(parts)
+
+
+def _query_terms(query: str, *, plain: bool) -> list[tuple[str, bool]]:
+    """Folded (term, is_prefix) pairs to highlight; operators and column names skipped."""
+    terms: dict[tuple[str, bool], None] = {}
+    for match in _QUERY_TERM.finditer(query):
+        word = match.group(1)
+        if not plain:
+            if word in _OPERATORS:
+                continue
+            if query[match.end() : match.end() + 1] == ":":  # column filter "title:"
+                continue
+        terms[(fold(word), bool(match.group(2)))] = None
+    return list(terms)
+
+
+def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int]]:
+    """Spans of `text` whose folded form matches a term, merged across short gaps."""
+    if not terms or not text:
+        return []
+    # Longest first so the alternation prefers "bien che" parts over shorter overlaps.
+    alternatives = [
+        re.escape(term) + (f"{_TOKEN}*" if prefix else "")
+        for term, prefix in sorted(terms, key=lambda t: -len(t[0]))
+    ]
+    pattern = re.compile(rf"(?<!{_TOKEN})(?:{'|'.join(alternatives)})(?!{_TOKEN})")
+    # fold() maps one character to one, so offsets in the folded text are offsets in text.
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(fold(text)):
+        start, end = match.span()
+        if spans and _MERGE_GAP.fullmatch(text[spans[-1][1] : start]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], start: str, end: str) -> str:
+    """A ~30-word window of `text` around the first span, spans wrapped in markers."""
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    if not words:
+        return ""
+    first = 0
+    if spans:
+        first = next(i for i, (_, word_end) in enumerate(words) if word_end > spans[0][0])
+    lo = max(0, first - _SNIPPET_LEAD)
+    hi = min(len(words), lo + _SNIPPET_WORDS)
+    lo = max(0, hi - _SNIPPET_WORDS)
+    window_start, window_end = words[lo][0], words[hi - 1][1]
+    pieces, pos = [], window_start
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, window_start), min(span_end, window_end)
+        if span_start >= span_end:
+            continue
+        pieces += [text[pos:span_start], start, text[span_start:span_end], end]
+        pos = span_end
+    pieces.append(text[pos:window_end])
+    snippet = re.sub(r"\s+", " ", "".join(pieces))
+    return ("… " if lo > 0 else "") + snippet + (" …" if hi < len(words) else "")
+
+
+# --- the archive -------------------------------------------------------------------
+
+
+class Archive:
+    """A SQLite archive of the crawled portal."""
+
+    db: sqlite_utils.Database
+
+    def __init__(self, path: str | Path, *, must_exist: bool = False) -> None:
+        """Open (and create the schema of, if missing) the archive at `path`."""
+        self.path = Path(path)
+        if must_exist and not self.path.is_file():
+            raise ArchiveNotFound(f"archive not found: {self.path}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            raise ArchiveError(f"cannot open archive {self.path}: {_one_line(str(exc))}") from exc
+        try:
+            # Wait for a concurrent writer (a running crawl) instead of failing at once.
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db.enable_wal()
+            self._create_schema()
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise ArchiveError(f"cannot open archive {self.path}: {_one_line(str(exc))}") from exc
+
+    def _create_schema(self) -> None:
+        """Create missing tables, indexes, the FTS table and its triggers."""
+        db = self.db
+        db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"url"}, if_not_exists=True)
+        db["articles"].create_index(["url"], unique=True, if_not_exists=True)
+        if not db["articles_fts"].exists():
+            db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE)
+        db["pages"].create(_PAGE_COLUMNS, pk="url", if_not_exists=True)
+        db["links"].create(
+            _LINK_COLUMNS, not_null={"from_url", "to_url", "kind"}, if_not_exists=True
+        )
+        db["links"].create_index(["from_url", "to_url", "kind"], unique=True, if_not_exists=True)
+        db["links"].create_index(["to_url"], if_not_exists=True)
+        db["images"].create(_IMAGE_COLUMNS, not_null={"article_url", "src"}, if_not_exists=True)
+        db["images"].create_index(["article_url", "src"], unique=True, if_not_exists=True)
+        db["images"].create_index(["article_url"], if_not_exists=True)
+        db["attachments"].create(
+            _ATTACHMENT_COLUMNS, not_null={"article_url", "url"}, if_not_exists=True
+        )
+        db["attachments"].create_index(["article_url", "url"], unique=True, if_not_exists=True)
+        db["attachments"].create_index(["article_url"], if_not_exists=True)
+        db["crawls"].create(_CRAWL_COLUMNS, pk="id", if_not_exists=True)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN … COMMIT (ROLLBACK on error), independent of the sqlite-utils version."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            # A caller's transaction is open: nest as a savepoint rather than commit it.
+            conn.execute("SAVEPOINT archive_write")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO archive_write")
+                conn.execute("RELEASE archive_write")
+                raise
+            conn.execute("RELEASE archive_write")
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # --- writing -------------------------------------------------------------------
+
+    def start_crawl(self, start_url: str, settings: dict, started: str) -> int:
+        """Record the start of a crawl and return its id."""
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO crawls (start_url, started, settings) VALUES (?, ?, ?)",
+                (start_url, started, _json(settings)),
+            )
+        return int(cursor.lastrowid)
+
+    def finish_crawl(self, crawl_id: int, stats: dict, finished: str) -> None:
+        """Record the end time and final statistics of a crawl."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE crawls SET finished = ?, stats = ? WHERE id = ?",
+                (finished, _json(stats), crawl_id),
+            )
+
+    def save_page(self, page: dict) -> None:
+        """Insert or replace the record of one fetched URL."""
+        row = {column: page.get(column) for column in _PAGE_COLUMNS}
+        with self._transaction() as conn:
+            conn.execute(_PAGE_UPSERT, row)
+
+    def save_article(self, article: dict, fetched: str) -> None:
+        """Upsert an article and replace its links, images and attachments, atomically."""
+        url = article.get("url")
+        if not url:
+            raise ArchiveError("cannot save an article without a url")
+        title = article.get("title") or ""
+        body_text = article.get("body_text") or ""
+        row = {column: article.get(column) for column in _ARTICLE_UPDATED}
+        row.update(
+            url=url,
+            title=title,
+            body_text=body_text,
+            breadcrumb=_json(list(article.get("breadcrumb") or [])),
+            first_seen=fetched,
+            last_fetched=fetched,
+            search_folded=fold(nfc(title + "\n" + body_text)),
+        )
+        links = [
+            (url, link["url"], kind, link.get("title"), link.get("published"))
+            for key, kind in _LINK_KINDS.items()
+            for link in article.get(key) or []
+            if link.get("url")
+        ]
+        images = [
+            (url, image["src"], image.get("alt"), image.get("caption"))
+            for image in article.get("images") or []
+            if image.get("src")
+        ]
+        attachments = [
+            (url, attachment["url"], attachment.get("name"))
+            for attachment in article.get("attachments") or []
+            if attachment.get("url")
+        ]
+        with self._transaction() as conn:
+            conn.execute(_ARTICLE_UPSERT, row)
+            conn.execute("DELETE FROM links WHERE from_url = ?", (url,))
+            conn.execute("DELETE FROM images WHERE article_url = ?", (url,))
+            conn.execute("DELETE FROM attachments WHERE article_url = ?", (url,))
+            # OR IGNORE + the unique indexes deduplicate; the first occurrence wins.
+            conn.executemany(
+                "INSERT OR IGNORE INTO links (from_url, to_url, kind, title, published) "
+                "VALUES (?, ?, ?, ?, ?)",
+                links,
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO images (article_url, src, alt, caption) "
+                "VALUES (?, ?, ?, ?)",
+                images,
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO attachments (article_url, url, name) VALUES (?, ?, ?)",
+                attachments,
+            )
+
+    # --- reading -------------------------------------------------------------------
+
+    def search(
+        self, query: str, limit: int = 20, *, start: str = "[", end: str = "]"
+    ) -> list[dict]:
+        """Full-text search, best first; snippets mark matches with `start`/`end`."""
+        query = nfc(query or "").strip()
+        if not query:
+            raise SearchError("empty search query")
+        if limit < 1:
+            raise SearchError(f"search limit must be at least 1, not {limit}")
+        sql = (
+            "SELECT a.url, a.title, a.published, a.category, a.body_text, "
+            "bm25(articles_fts) AS rank "
+            "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank, a.id LIMIT ?"
+        )
+        plain = False
+        try:
+            rows = self.db.execute(sql, (query, limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if _is_advanced(query):
+                raise SearchError(
+                    f'invalid search query "{_one_line(query)}": {_one_line(str(exc))}'
+                ) from exc
+            # Plain words with punctuation (2524/KH-UBND, 19-NQ/TW, a:b) are not valid
+            # FTS5; quoted, each becomes the phrase of its tokens.
+            quoted = _quote_terms(query)
+            if not quoted:
+                raise SearchError(f'search query "{_one_line(query)}" has no words') from exc
+            plain = True
+            try:
+                rows = self.db.execute(sql, (quoted, limit)).fetchall()
+            except sqlite3.OperationalError as exc2:  # pragma: no cover - defensive
+                raise SearchError(
+                    f'invalid search query "{_one_line(query)}": {_one_line(str(exc2))}'
+                ) from exc2
+        terms = _query_terms(query, plain=plain)
+        results = []
+        for url, title, published, category, body_text, rank in rows:
+            body = nfc(body_text or "")
+            title_text = nfc(title or "")
+            spans = _match_spans(body, terms)
+            if spans or not (title_spans := _match_spans(title_text, terms)):
+                snippet = _snippet(body or title_text, spans, start, end)
+            else:
+                snippet = _snippet(title_text, title_spans, start, end)
+            results.append(
+                {
+                    "url": url,
+                    "title": title,
+                    "published": published,
+                    "category": category,
+                    "rank": rank,
+                    "snippet": snippet,
+                }
+            )
+        return results
+
+    def stats(self) -> dict:
+        """Counts of articles and pages by facet, errors and the last five crawls."""
+
+        def rows(sql: str) -> list[tuple]:
+            return self.db.execute(sql).fetchall()
+
+        year = (
+            "CASE WHEN published IS NULL OR published = '' THEN 'unknown' "
+            "ELSE substr(published, 1, 4) END"
+        )
+        crawls = [
+            {key: crawl[key] for key in ("id", "start_url", "started", "finished", "stats")}
+            for crawl in self._crawls(limit=5)
+        ]
+        return {
+            "articles": rows("SELECT count(*) FROM articles")[0][0],
+            "articles_by_category": [
+                {"category": category, "count": count}
+                for category, count in rows(
+                    "SELECT category, count(*) AS n FROM articles "
+                    "GROUP BY category ORDER BY n DESC, category"
+                )
+            ],
+            "articles_by_year": [
+                {"year": y, "count": count}
+                for y, count in rows(
+                    f"SELECT {year} AS y, count(*) FROM articles "
+                    "GROUP BY y ORDER BY y = 'unknown', y DESC"
+                )
+            ],
+            "articles_by_method": [
+                {"extraction_method": method, "count": count}
+                for method, count in rows(
+                    "SELECT extraction_method, count(*) AS n FROM articles "
+                    "GROUP BY extraction_method ORDER BY n DESC, extraction_method"
+                )
+            ],
+            "pages_by_type": [
+                {"page_type": page_type, "count": count}
+                for page_type, count in rows(
+                    "SELECT page_type, count(*) AS n FROM pages "
+                    "GROUP BY page_type ORDER BY n DESC, page_type"
+                )
+            ],
+            "pages_by_status": [
+                {"status": status, "count": count}
+                for status, count in rows(
+                    "SELECT status, count(*) FROM pages "
+                    "GROUP BY status ORDER BY status IS NULL, status"
+                )
+            ],
+            "errors": rows(
+                "SELECT count(*) FROM pages "
+                "WHERE (error IS NOT NULL AND error != '') OR status >= 400"
+            )[0][0],
+            "crawls": crawls,
+        }
+
+    def _crawls(self, limit: int) -> list[dict]:
+        """The latest crawls, newest first, with settings and stats decoded."""
+        cursor = self.db.execute(
+            "SELECT id, start_url, started, finished, settings, stats FROM crawls "
+            "ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        names = [d[0] for d in cursor.description]
+        crawls = []
+        for values in cursor.fetchall():
+            crawl = dict(zip(names, values))
+            # An unfinished crawl has no stats yet: {} keeps the type stable for callers.
+            crawl["settings"] = json.loads(crawl["settings"]) if crawl["settings"] else {}
+            crawl["stats"] = json.loads(crawl["stats"]) if crawl["stats"] else {}
+            crawls.append(crawl)
+        return crawls
+
+    def last_crawl(self) -> dict | None:
+        """The most recent crawl (id, start_url, started, finished, settings, stats), if any."""
+        crawls = self._crawls(limit=1)
+        return crawls[0] if crawls else None
+
+    def page(self, url: str) -> dict | None:
+        """The `pages` row of `url` as a dict, or None if it was never fetched."""
+        cursor = self.db.execute(
+            f"SELECT {', '.join(_PAGE_COLUMNS)} FROM pages WHERE url = ?", (url,)
+        )
+        row = cursor.fetchone()
+        return dict(zip(_PAGE_COLUMNS, row)) if row else None
+
+    # --- lifetime ------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        """Use the archive as a context manager that closes it on exit."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the archive."""
+        self.close()
