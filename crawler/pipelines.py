@@ -7,6 +7,8 @@ import logging
 from collections import Counter
 from dataclasses import asdict
 
+from scrapy import signals
+
 from .dates import now
 from .items import ArticleRecord, PageRecord
 from .storage import Archive
@@ -39,6 +41,8 @@ class ArchivePipeline:
         settings = {name: crawler.settings.get(name) for name in RECORDED_SETTINGS}
         pipeline = cls(crawler.settings.get("ARCHIVE_DB", "archive.db"), settings)
         pipeline.crawler = crawler
+        # The crawl is closed on spider_closed, the first moment its finish reason is known.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider=None) -> None:
@@ -62,11 +66,11 @@ class ArchivePipeline:
                 self.errors.append(f"{item.article['url']}: {warning}")
         return item
 
-    def close_spider(self, spider=None) -> None:
+    def spider_closed(self, spider=None, reason: str | None = None) -> None:
         """Store the crawl's summary and log it."""
         stats = self.summary()
         scrapy_stats = self.crawler.stats.get_stats() if getattr(self, "crawler", None) else {}
-        stats["finish_reason"] = scrapy_stats.get("finish_reason")
+        stats["finish_reason"] = reason
         stats["requests"] = scrapy_stats.get("downloader/request_count", 0)
         stats["bytes"] = scrapy_stats.get("downloader/response_bytes", 0)
         stats["retries"] = scrapy_stats.get("retry/count", 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -34,6 +35,20 @@ def crawl_settings(db_path: str | Path, *, delay: float | None = None, max_pages
     return settings
 
 
+class _OneLine(logging.Filter):
+    """Log a failure as its message alone: the archive records it, a terminal needs no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+def _one_line_log_records() -> None:
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_OneLine())
+
+
 def run_crawl(start_url: str, db_path: str | Path, **options) -> dict:
     """Crawl from `start_url` into the archive at `db_path`; return the crawl's row.
 
@@ -45,8 +60,11 @@ def run_crawl(start_url: str, db_path: str | Path, **options) -> dict:
         raise CrawlError(f"not an http(s) URL: {start_url}")
     from spiders.cchc import CchcSpider  # the top-level spiders package, as scrapy.cfg names it
 
-    process = CrawlerProcess(crawl_settings(db_path, **options), install_root_handler=True)
+    settings = crawl_settings(db_path, **options)
+    process = CrawlerProcess(settings)
     process.crawl(CchcSpider, start_url=url)
+    if settings.get("LOG_LEVEL") != "DEBUG":
+        _one_line_log_records()  # after crawl(): that is when Scrapy installs its log handler
     process.start()
     with Archive(db_path) as archive:
         crawl = archive.last_crawl()
