@@ -109,7 +109,7 @@ def extract_page(html: bytes | str, url: str, *, content_type: str | None = None
         article["canonical_url"] = canonical
         page_type = "article"
     else:
-        page_type = _page_type(root, url)
+        page_type = _page_type(root)
     title = article["title"] if article else _text(_first(root, ["//h1", "//title"]))
     return Page(url=url, page_type=page_type, title=title or None, canonical_url=canonical, links=links, article=article)
 
@@ -371,13 +371,11 @@ def _page_links(root, base: str) -> list[str]:
     return list(seen)
 
 
-def _page_type(root, url: str) -> str:
+def _page_type(root) -> str:
     if _first(root, site.LISTING) is not None or root.xpath(site.PAGER):
         return "listing"
     if _first(root, site.DOCUMENT) is not None:
         return "document"
-    if urljoin(url, "/") == url:
-        return "listing"  # the home page lists the newest articles of every category
     return "page"
 
 

@@ -23,7 +23,11 @@ BOX_ITEMS = ".//li"
 CANONICAL = '//link[@rel="canonical"]/@href'
 
 # Other page types, told apart by their main block.
-LISTING = ['//div[contains(@class, "list-news")]', '//div[contains(@class, "item-news")]']
+LISTING = [
+    '//div[contains(@class, "list-news")]',
+    '//div[contains(@class, "item-news")]',
+    '//div[contains(@class, "box-cat")]',  # the home page's boxes of newest articles per category
+]
 PAGER = '//div[contains(@class, "pager")]'
 DOCUMENT = ['//div[contains(@class, "doc-detail")]', '//table[contains(@class, "doc-info")]']
 STATIC_PAGE = ['//div[contains(@class, "static-page")]']

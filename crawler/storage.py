@@ -166,6 +166,11 @@ def _quote_terms(query: str) -> str:
     return " ".join(parts)
 
 
+def _as_phrase(query: str) -> str:
+    """The whole query as one FTS5 phrase: its words in this order, side by side."""
+    return '"' + " ".join(query.replace('"', " ").split()) + '"'
+
+
 def _query_terms(query: str, *, plain: bool) -> list[tuple[str, bool]]:
     """Folded (term, is_prefix) pairs to highlight; operators and column names skipped."""
     terms: dict[tuple[str, bool], None] = {}
@@ -389,15 +394,19 @@ class Archive:
             raise SearchError("empty search query")
         if limit < 1:
             raise SearchError(f"search limit must be at least 1, not {limit}")
+        # Articles holding the words side by side come first: `dang bo` wants "Đảng bộ"
+        # before an article that has "đang" in one place and "Bộ" in another.
         sql = (
             "SELECT a.url, a.title, a.published, a.category, a.body_text, "
-            "bm25(articles_fts) AS rank "
+            "bm25(articles_fts) AS rank, "
+            "articles_fts.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) AS adjacent "
             "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY rank, a.id LIMIT ?"
+            "WHERE articles_fts MATCH ? ORDER BY adjacent DESC, rank, a.id LIMIT ?"
         )
+        phrase = query if _is_advanced(query) else _as_phrase(query)
         plain = False
         try:
-            rows = self.db.execute(sql, (query, limit)).fetchall()
+            rows = self.db.execute(sql, (phrase, query, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             if _is_advanced(query):
                 raise SearchError(
@@ -410,14 +419,14 @@ class Archive:
                 raise SearchError(f'search query "{_one_line(query)}" has no words') from exc
             plain = True
             try:
-                rows = self.db.execute(sql, (quoted, limit)).fetchall()
+                rows = self.db.execute(sql, (_as_phrase(query), quoted, limit)).fetchall()
             except sqlite3.OperationalError as exc2:  # pragma: no cover - defensive
                 raise SearchError(
                     f'invalid search query "{_one_line(query)}": {_one_line(str(exc2))}'
                 ) from exc2
         terms = _query_terms(query, plain=plain)
         results = []
-        for url, title, published, category, body_text, rank in rows:
+        for url, title, published, category, body_text, rank, _adjacent in rows:
             body = nfc(body_text or "")
             title_text = nfc(title or "")
             spans = _match_spans(body, terms)

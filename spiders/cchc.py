@@ -41,12 +41,13 @@ class CchcSpider(scrapy.Spider):
         yield self._request(self.start_url)
 
     def _request(self, url: str, **meta) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
+        # Redirects are handled here, not by Scrapy's middleware, so that every hop gets
+        # its row in `pages` even when its target was already crawled.
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta={"dont_redirect": True, **meta})
 
     def parse(self, response):
         """Record the page, its article if it has one, and follow its links on the site."""
         fetched = now()
-        yield from self._redirects(response, fetched)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         page = PageRecord(
             url=response.url,
@@ -54,9 +55,12 @@ class CchcSpider(scrapy.Spider):
             status=response.status,
             content_type=content_type,
             size=len(response.body),
-            redirected_from=(response.meta.get("redirect_urls") or [None])[0],
+            redirected_from=response.meta.get("redirected_from"),
         )
         alias = response.meta.get("alias_of")
+        if 300 <= response.status < 400 and response.headers.get("Location"):
+            yield from self._redirect(response, page, alias)
+            return
         if response.status >= 400:
             page.page_type, page.error = "error", f"HTTP {response.status}"
             yield page
@@ -104,13 +108,21 @@ class CchcSpider(scrapy.Spider):
         yield PageRecord(url=request.url, fetched=now(), page_type="error", error=message)
         yield from self._store_alias(request.meta.get("alias_of"), now())
 
-    def _redirects(self, response, fetched: str):
-        chain = list(response.meta.get("redirect_urls") or [])
-        reasons = list(response.meta.get("redirect_reasons") or [])
-        for index, url in enumerate(chain):
-            target = chain[index + 1] if index + 1 < len(chain) else response.url
-            status = reasons[index] if index < len(reasons) and isinstance(reasons[index], int) else None
-            yield PageRecord(url=url, fetched=fetched, status=status, page_type="redirect", redirect_to=target)
+    def _redirect(self, response, page: PageRecord, alias: ArticleRecord | None):
+        location = response.headers["Location"].decode("latin-1")
+        page.page_type = "redirect"
+        page.redirect_to = canonicalize_url(location, response.url)
+        if page.redirect_to is None:
+            page.error = f"redirect to an unusable address: {location[:200]}"
+        elif not same_site(page.redirect_to, self.start_url):
+            page.error = "redirect off the site, not followed"
+        yield page
+        if page.redirect_to and self._follows(page.redirect_to):
+            # A loop ends by itself: Scrapy's duplicate filter drops an address seen before.
+            meta = {"redirected_from": page.redirected_from or response.url}
+            if alias is not None:
+                meta["alias_of"] = alias
+            yield self._request(page.redirect_to, **meta)
 
     def _store_alias(self, alias: ArticleRecord | None, fetched: str):
         if alias is not None and alias.article["url"] not in self.stored_articles:

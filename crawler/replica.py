@@ -1,0 +1,1246 @@
+"""A deterministic replica of cchc.laichau.gov.vn and a tiny HTTP server for it.
+
+The live site cannot be reached, so tests and the demo crawl this instead. Every page uses
+the markup of the site snapshot (templates in `replica_data/`): the three snapshot
+articles keep their real bodies, the rest are generated from a vocabulary of real
+administrative-reform phrases. Each article's ground truth (`ReplicaArticle`) says what
+an extractor must find in it, so a crawl of the replica can be checked exactly.
+
+Absolute self links (print-view canonical, share links) are stored with the placeholder
+`__BASE__`; `ReplicaServer` replaces it with its own URL, so a `Replica` is port-free.
+
+    python -m crawler.replica --port 8000 --articles 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import io
+import json
+import random
+import re
+import struct
+import threading
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+DATA_DIR = Path(__file__).with_name("replica_data")
+BASE = "__BASE__"  # replaced by the server's base URL at serve time
+VIETNAM = timezone(timedelta(hours=7))
+PAGE_SIZE = 10
+MIN_ARTICLES = 10  # the three snapshot articles and the generated ones below
+MIN_GENERATED = 7  # two windows-1258, NFD, Word, plain and two ordinary ones to carry the links
+HOME_TITLE = "Trang thông tin điện tử cải cách hành chính tỉnh Lai Châu"
+NO_IMAGE = "/Portals/0/Images/no-image.png"
+HTML_UTF8 = "text/html; charset=utf-8"
+ROBOTS_TXT = b"User-agent: *\nDisallow: /tim-kiem\nDisallow: /Admin\n"
+# Query parameters a server ignores: the page is the same without them.
+TRACKING_PARAM = re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc)$", re.IGNORECASE)
+# cp1258 spells these five tones as combining marks after the base letter.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+DEAD_ARTICLE_ID = 987  # below every id the replica hands out
+
+# Sections of the menu: path -> breadcrumb after "Trang chủ" as (path, name) pairs.
+SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "tin-tuc-su-kien": (("/tin-tuc-su-kien", "Tin tức - Sự kiện"),),
+    "tin-tuc-su-kien/tin-cchc-cua-tinh": (
+        ("/tin-tuc-su-kien", "Tin tức - Sự kiện"),
+        ("/tin-tuc-su-kien/tin-cchc-cua-tinh", "Tin CCHC của tỉnh"),
+    ),
+    "tin-tuc-su-kien/tin-cchc-trung-uong": (
+        ("/tin-tuc-su-kien", "Tin tức - Sự kiện"),
+        ("/tin-tuc-su-kien/tin-cchc-trung-uong", "Tin CCHC Trung ương"),
+    ),
+    "ket-qua-cchc": (("/ket-qua-cchc", "Kết quả CCHC"),),
+    "ket-qua-cchc/bao-cao-cchc-dinh-ky": (
+        ("/ket-qua-cchc", "Kết quả CCHC"),
+        ("/ket-qua-cchc/bao-cao-cchc-dinh-ky", "Báo cáo CCHC định kỳ"),
+    ),
+    "ket-qua-cchc/chi-so-cchc": (("/ket-qua-cchc", "Kết quả CCHC"), ("/ket-qua-cchc/chi-so-cchc", "Chỉ số CCHC")),
+    "chuyen-doi-so": (("/chuyen-doi-so", "Chuyển đổi số"),),
+    "hoi-dap": (("/hoi-dap", "Hỏi đáp"),),
+    "van-ban-cchc": (("/van-ban-cchc", "Văn bản CCHC"),),
+    "van-ban-cchc/van-ban-trung-uong": (
+        ("/van-ban-cchc", "Văn bản CCHC"),
+        ("/van-ban-cchc/van-ban-trung-uong", "Văn bản của Trung ương"),
+    ),
+    "van-ban-cchc/van-ban-cua-tinh": (
+        ("/van-ban-cchc", "Văn bản CCHC"),
+        ("/van-ban-cchc/van-ban-cua-tinh", "Văn bản của tỉnh"),
+    ),
+}
+# Categories that hold articles, in menu order, with the vocabulary topic and share of articles.
+CATEGORIES: dict[str, tuple[str, float]] = {
+    "tin-tuc-su-kien/tin-cchc-cua-tinh": ("news", 0.34),
+    "tin-tuc-su-kien/tin-cchc-trung-uong": ("central", 0.18),
+    "ket-qua-cchc/bao-cao-cchc-dinh-ky": ("report", 0.16),
+    "ket-qua-cchc/chi-so-cchc": ("index", 0.10),
+    "chuyen-doi-so": ("digital", 0.14),
+    "hoi-dap": ("qa", 0.08),
+}
+# Menu sections whose listing shows all their subcategories' articles.
+PARENT_SECTIONS = ("tin-tuc-su-kien", "ket-qua-cchc")
+
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".css": "text/css",
+    ".js": "application/javascript",
+}
+# Attachment formats in the order they are handed out, so a few articles cover all of them.
+ATTACHMENT_EXTENSIONS = (".pdf", ".docx", ".xls", ".doc", ".xlsx", ".pdf", ".docx", ".pdf")
+STATIC_ASSETS = (
+    "/Portals/_default/skins/cchc/skin.css",
+    "/Resources/Shared/Scripts/jquery/jquery.min.js",
+    "/Portals/0/Images/banner-cchc.png",
+    "/Portals/0/Images/dvc.png",
+    "/Portals/0/Images/cong-ttdt.png",
+    NO_IMAGE,
+)
+JUSTIFY = '<p style="text-align: justify;">'
+
+
+@dataclass
+class Resource:
+    """One served URL: status, headers (without Content-Length) and body bytes."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def with_base(self, base: str) -> Resource:
+        """This resource with `__BASE__` replaced by `base` (e.g. `http://127.0.0.1:8000`)."""
+        if BASE.encode() not in self.body:
+            return self
+        return Resource(self.status, dict(self.headers), self.body.replace(BASE.encode(), base.encode()))
+
+
+@dataclass
+class ReplicaArticle:
+    """Ground truth of one article: what a correct extraction of its page yields."""
+
+    path: str
+    site_id: int
+    title: str
+    published: str
+    published_raw: str
+    breadcrumb: list[str]
+    category: str
+    paragraphs: list[str]
+    images: list[dict]
+    attachments: list[dict]
+    related: list[str]
+    body_links: list[str]
+    variant: str  # utf-8 | windows-1258 | nfd | word | plain
+
+    @property
+    def body_text(self) -> str:
+        """The expected body text: paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class Replica:
+    """Every URL of the replica site and the ground truth behind its pages."""
+
+    resources: dict[str, Resource]
+    articles: list[ReplicaArticle]
+    listings: list[str]
+    documents: list[str]
+    static_pages: list[str]
+    redirects: dict[str, str]
+    dead_links: list[str]
+    not_found: Resource = field(default_factory=lambda: Resource(404, {"Content-Type": HTML_UTF8}, b""))
+
+    def get(self, path_and_query: str, base: str | None = None) -> Resource:
+        """The resource for a request path; unknown paths give the 404 page.
+
+        Like the real server, tracking parameters (`utm_*`, `fbclid`, `zarsrc`) are ignored
+        and a fragment never matters. With `base`, `__BASE__` is replaced by it.
+        """
+        resource = self._lookup(path_and_query.split("#", 1)[0] or "/")
+        return resource if base is None else resource.with_base(base)
+
+    def _lookup(self, path_and_query: str) -> Resource:
+        found = self.resources.get(path_and_query)
+        if found is not None:
+            return found
+        path, _, query = path_and_query.partition("?")
+        if query:
+            kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not TRACKING_PARAM.match(k)]
+            found = self.resources.get(path + ("?" + urlencode(kept) if kept else ""))
+            if found is not None:
+                return found
+        return self.not_found
+
+    def article(self, path: str) -> ReplicaArticle:
+        """The ground truth of the article at `path`."""
+        for article in self.articles:
+            if article.path == path:
+                return article
+        raise KeyError(path)
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers: text, dates, encodings
+
+
+def ascii_slug(title: str, limit: int = 90) -> str:
+    """The site's URL slug: ASCII-folded (đ → d), dash-separated, cut at 90 characters."""
+    text = title.replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].rstrip("-")
+
+
+def format_site_date(moment: datetime) -> str:
+    """.NET vi-VN `dd/MM/yyyy h:mm:ss tt`: `24/09/2021 12:00:00 SA`, `20/12/2022 9:18:33 CH`."""
+    hour = moment.hour % 12 or 12
+    return f"{moment:%d/%m/%Y} {hour}:{moment:%M:%S} {'SA' if moment.hour < 12 else 'CH'}"
+
+
+def parse_site_date(raw: str) -> datetime:
+    """Inverse of `format_site_date`, in Vietnam time."""
+    day, month, year, hour, minute, second, ampm = re.fullmatch(
+        r"(\d\d)/(\d\d)/(\d{4}) (\d{1,2}):(\d\d):(\d\d) (SA|CH)", raw
+    ).groups()
+    hour24 = int(hour) % 12 + (12 if ampm == "CH" else 0)
+    return datetime(int(year), int(month), int(day), hour24, int(minute), int(second), tzinfo=VIETNAM)
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as Vietnamese windows-1258 does: tone marks as combining characters after the letter.
+
+    Letters with a vowel shape of their own (â ê ô ơ ư ă đ) are single cp1258 bytes; the
+    five tones are not, so each is split off and written after its base letter.
+    """
+    out = []
+    for char in text:
+        if char.isascii():
+            out.append(char)
+            continue
+        decomposed = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in decomposed if c in TONE_MARKS)
+        if not tones:
+            out.append(char)
+            continue
+        rest = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+        out.append(rest + tones)
+    return "".join(out).encode("cp1258", errors="xmlcharrefreplace")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _nfc_tree(value: Any) -> Any:
+    """Normalize every string of loaded JSON to NFC (data files are edited by hand)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc_tree(v) for k, v in value.items()}
+    return value
+
+
+@lru_cache(maxsize=None)
+def _data_text(name: str) -> str:
+    return (DATA_DIR / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _data_json(name: str) -> Any:
+    return _nfc_tree(json.loads(_data_text(name)))
+
+
+def _render(template: str, **values: str) -> str:
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", value)
+    return template
+
+
+def _viewstate(path: str) -> str:
+    """A per-page ASP.NET __VIEWSTATE lookalike: pages differ in boilerplate as on the real site."""
+    digest = hashlib.sha1(path.encode()).digest()
+    stamp = str(int.from_bytes(digest[:4], "big"))[:10].rjust(10, "1").encode()
+    return base64.b64encode(b"\xff\x01\x0f\x0f\x05\n" + stamp + b"dd" + digest).decode()
+
+
+def _sapo(text: str, limit: int) -> str:
+    """A listing summary: the first paragraph cut at a word boundary, as the snapshot shows."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
+# --------------------------------------------------------------------------------------
+# Placeholder files: small but real enough for a content sniffer
+
+
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1×1 grey
+    pixels = zlib.compress(b"\x00\xc0")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def _jpeg() -> bytes:
+    """An 8×8 mid-grey baseline JPEG: one block, DC difference 0, end-of-block."""
+    segments = [
+        b"\xff\xd8",
+        b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",
+        b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + bytes([1] * 64),
+        b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 8, 8, 1) + b"\x01\x11\x00",
+        b"\xff\xc4" + struct.pack(">H", 20) + b"\x00" + bytes([1] + [0] * 15) + b"\x00",
+        b"\xff\xc4" + struct.pack(">H", 20) + b"\x10" + bytes([1] + [0] * 15) + b"\x00",
+        b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00" + b"\x00\x3f\x00",
+        b"\x3f",  # two 1-bit codes "0" (DC 0, EOB), padded with ones
+        b"\xff\xd9",
+    ]
+    return b"".join(segments)
+
+
+def _office_zip(kind: str) -> bytes:
+    """A minimal OOXML package (fixed timestamps, so the bytes are deterministic)."""
+    part = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        part: '<?xml version="1.0" encoding="UTF-8"?><placeholder>cchc.laichau.gov.vn replica</placeholder>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2021, 1, 1, 0, 0, 0)), text)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=None)
+def _file_bytes(extension: str) -> bytes:
+    if extension == ".pdf":
+        return (DATA_DIR / "2790-KH-UBND.pdf").read_bytes()
+    if extension in (".docx", ".xlsx"):
+        return _office_zip(extension[1:])
+    if extension in (".doc", ".xls"):
+        return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # OLE2 compound-file header
+    if extension == ".jpg":
+        return _jpeg()
+    if extension == ".png":
+        return _png()
+    if extension == ".css":
+        return b"body{font-family:Arial,sans-serif}\n"
+    return b"/* jQuery placeholder */\n"
+
+
+def _file_resource(path: str) -> Resource:
+    extension = Path(urlsplit(path).path).suffix.lower()
+    return Resource(200, {"Content-Type": CONTENT_TYPES[extension]}, _file_bytes(extension))
+
+
+# --------------------------------------------------------------------------------------
+# Article drafts: what the generator decides before rendering
+
+
+@dataclass
+class _Block:
+    """A piece of body HTML and the paragraphs it shows (none for an image alone)."""
+
+    html: str
+    texts: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # site paths the block links to
+
+
+@dataclass
+class _LinkSpec:
+    """A link to place in a body: its href, its visible text and the path it names."""
+
+    href: str
+    text: str
+    path: str
+    inline: bool = False  # "… tại đây" at the end of a sentence rather than "Xem thêm: title"
+
+
+@dataclass
+class _Draft:
+    """An article as the generator sees it: identity and role first, body and neighbours later."""
+
+    category: str
+    title: str
+    published: datetime
+    site_id: int = 0
+    origin: str = "generated"  # snapshot | report | generated
+    variant: str = "utf-8"
+    blocks: list[_Block] = field(default_factory=list)
+    raw_body: str | None = None  # the snapshot's verbatim body HTML
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+    body_links: list[str] = field(default_factory=list)
+    links: list[_LinkSpec] = field(default_factory=list)
+    features: set[str] = field(default_factory=set)
+    related: list[_Draft] = field(default_factory=list)
+    fixed_related: list[str] = field(default_factory=list)
+    slots: dict | None = None  # place, agency… named by the title
+
+    @property
+    def path(self) -> str:
+        return f"/{self.category}/{ascii_slug(self.title)}-{self.site_id}.html"
+
+    @property
+    def date_raw(self) -> str:
+        return format_site_date(self.published)
+
+    @property
+    def sort_key(self) -> tuple[datetime, int]:
+        return (self.published, self.site_id)
+
+    @property
+    def thumb(self) -> str:
+        return self.images[0]["src"] if self.images else NO_IMAGE
+
+    @property
+    def lead_text(self) -> str:
+        captions = {image["caption"] for image in self.images}
+        return next((p for p in self.paragraphs if p not in captions), self.title)
+
+
+class _Slots:
+    """Fills `{slot}`s of vocabulary templates; place and agency stay fixed within an article."""
+
+    QUARTERS = ("I", "I", "I", "II", "II", "II", "III", "III", "III", "IV", "IV", "IV")
+
+    def __init__(self, rng: random.Random, vocabulary: dict, moment: datetime, fixed: dict | None = None) -> None:
+        self.rng = rng
+        self.moment = moment
+        self.fixed = fixed or {
+            "district": rng.choice(vocabulary["districts"]),
+            "agency": rng.choice(vocabulary["agencies"]),
+            "procedure": rng.choice(vocabulary["procedures"]),
+            "period": rng.choice(vocabulary["periods"]),
+        }
+        self.district, self.agency = self.fixed["district"], self.fixed["agency"]
+
+    def fill(self, template: str) -> str:
+        rng, moment = self.rng, self.moment
+        values = {
+            "district": self.district,
+            "District": self.district[0].upper() + self.district[1:],
+            "agency": self.agency,
+            "procedure": self.fixed["procedure"],
+            "period": self.fixed["period"],
+            "year": str(moment.year),
+            "prev_year": str(moment.year - 1),
+            "next_year": str(moment.year + 1),
+            "day": f"{moment.day:02d}",
+            "month": f"{moment.month:02d}",
+            "quarter": self.QUARTERS[moment.month - 1],
+        }
+        numbers = {
+            "n": lambda: f"{rng.randint(120, 48000):,}".replace(",", "."),
+            "n2": lambda: f"{rng.randint(2, 25):02d}",
+            "pct": lambda: f"{rng.uniform(85, 99.99):.2f}".replace(".", ","),
+            "score": lambda: f"{rng.uniform(76, 92):.2f}".replace(".", ","),
+            "score2": lambda: f"{rng.uniform(74, 90):.2f}".replace(".", ","),
+            "rank": lambda: str(rng.randint(5, 50)),
+            "num": lambda: str(rng.randint(120, 4980)),
+        }
+
+        def replace(match: re.Match) -> str:
+            name = match.group(1)
+            return values[name] if name in values else numbers[name]()
+
+        return re.sub(r"\{(\w+)\}", replace, template)
+
+
+# --------------------------------------------------------------------------------------
+# The generator
+
+
+class _Builder:
+    """Builds one replica; all randomness comes from `seed`, so two builds are equal."""
+
+    def __init__(self, n_articles: int, seed: int) -> None:
+        if n_articles < MIN_ARTICLES:
+            raise ValueError(f"n_articles must be at least {MIN_ARTICLES}, got {n_articles}")
+        self.n_articles = n_articles
+        self.seed = seed
+        self.rng = random.Random(f"replica-{seed}")
+        self.vocabulary = _data_json("vocabulary.json")
+        self.shell = _data_text("shell.html")
+        self.resources: dict[str, Resource] = {}
+        self.redirects: dict[str, str] = {}
+        self.listings: list[str] = []
+        self.dead_links: list[str] = ["/rss"]  # linked from every page's top links, never served
+        self.attachment_count = 0
+        self.used_files: set[str] = set()
+
+    # ---- articles: who they are
+
+    def drafts(self) -> list[_Draft]:
+        """The snapshot articles, their real neighbours and generated ones, with ids and roles."""
+        snapshot = _data_json("snapshot/articles.json")
+        drafts = [self._snapshot_draft(entry) for entry in snapshot["articles"]]
+        # The seed page's real neighbours, as many as fit beside the generated articles a replica needs.
+        room = self.n_articles - len(drafts) - MIN_GENERATED
+        reports = [
+            _Draft(r["category"], r["title"], parse_site_date(r["published_raw"]), origin="report")
+            for r in snapshot["reports"][:room]
+        ]
+        taken = {d.title for d in drafts + reports}
+        generated = self._generated_drafts(self.n_articles - len(drafts) - len(reports), taken)
+        self._assign_ids(drafts, reports + generated)
+        drafts += reports + generated
+        titles = {d.title: d for d in drafts}
+        for draft in drafts:
+            # A small replica lacks some real neighbours; then related articles are chosen as for any other.
+            present = all(t in titles for t in draft.fixed_related)
+            draft.fixed_related = [titles[t].path for t in draft.fixed_related] if present else []
+        self._assign_roles(generated, drafts)
+        return drafts
+
+    def _snapshot_draft(self, entry: dict) -> _Draft:
+        published = parse_site_date(entry["published_raw"])
+        draft = _Draft(entry["category"], entry["title"], published, entry["id"], "snapshot")
+        draft.raw_body = _data_text(f"snapshot/news-content-{entry['id']}.html")
+        if "paragraphs_from_seed_text" in entry:
+            draft.paragraphs = seed_text_paragraphs(_data_text("snapshot/" + entry["paragraphs_from_seed_text"]))
+        else:
+            draft.paragraphs = list(entry["paragraphs"])
+        draft.images = [dict(image) for image in entry["images"]]
+        draft.attachments = [dict(a) for a in entry["attachments"]]
+        draft.fixed_related = list(entry.get("related_titles", []))
+        return draft
+
+    def _generated_drafts(self, count: int, taken: set[str]) -> list[_Draft]:
+        rng = self.rng
+        keys = list(CATEGORIES)
+        weights = [CATEGORIES[k][1] for k in keys]
+        # Midnight and noon first: `12:xx SA` and `12:xx CH` are the cases a date parser gets wrong.
+        hours = [0, 12, 23, 11, 13, 1] + [h for h in range(24) if h not in (0, 12, 23, 11, 13, 1)]
+        start = datetime(2019, 1, 1, tzinfo=VIETNAM)
+        span_days = (datetime(2024, 12, 31, tzinfo=VIETNAM) - start).days
+        drafts = []
+        for index in range(count):
+            category = keys[index] if index < len(keys) else rng.choices(keys, weights)[0]
+            day = start + timedelta(days=rng.randrange(span_days + 1))
+            moment = day.replace(hour=hours[index % 24], minute=rng.randrange(60), second=rng.randrange(60))
+            title, slots = self._unique_title(category, moment, taken)
+            drafts.append(_Draft(category, title, moment, slots=slots))
+        return drafts
+
+    def _unique_title(self, category: str, moment: datetime, taken: set[str]) -> tuple[str, dict]:
+        """A title not used yet, and the place, agency… it names, for the body to repeat."""
+        templates = self.vocabulary["titles"][category]
+        for _ in range(60):
+            slots = _Slots(self.rng, self.vocabulary, moment)
+            title = slots.fill(self.rng.choice(templates))
+            if title not in taken:
+                break
+        else:  # vocabulary exhausted (very large n): a number keeps the title unique
+            suffix = 2
+            while f"{title} ({suffix})" in taken:
+                suffix += 1
+            title = f"{title} ({suffix})"
+        taken.add(title)
+        return title, slots.fixed
+
+    def _assign_ids(self, fixed: list[_Draft], others: list[_Draft]) -> None:
+        # Ids grow with the publication date, as a CMS's auto-increment does.
+        reserved = {d.site_id for d in fixed}
+        pool = [i for i in range(1100, 1100 + max(2900, 10 * len(others))) if i not in reserved]
+        ids = sorted(self.rng.sample(pool, len(others)))
+        for draft, site_id in zip(sorted(others, key=lambda d: d.published), ids):
+            draft.site_id = site_id
+
+    def _assign_roles(self, generated: list[_Draft], everyone: list[_Draft]) -> None:
+        rng = self.rng
+        by_age = sorted(generated, key=lambda d: d.sort_key)
+        # Legacy encodings belong to the oldest pages, as on real portals.
+        by_age[0].variant = "windows-1258"
+        by_age[0].features.add("charset-header")
+        by_age[1].variant = "windows-1258"  # declared only in the <meta> tag
+        by_age[2].variant = "nfd"
+        rest = by_age[3:]
+        rng.shuffle(rest)
+        rest[0].variant = "word"
+        rest[1].variant = "plain"
+        for draft in rest[6:]:  # rest[2:6] stay rich, so the link roles have hosts
+            if rng.random() < 0.05:
+                draft.variant = "plain"
+        rich = [d for d in rest if d.variant == "utf-8"]
+        rich.sort(key=lambda d: d.site_id)
+        # The first rich articles carry every feature at least once; later ones get them at random.
+        plans = [
+            {"two_images", "attachments", "contact"},
+            {"image", "no_caption", "attachments", "js_link", "list"},
+            {"image", "doc_link", "nbsp", "author", "alt"},
+            {"article_link", "heading"},
+        ]
+        for draft, plan in zip(rich, plans):
+            draft.features |= plan
+        self._plan_links(rich, everyone)
+
+    def _plan_links(self, hosts: list[_Draft], everyone: list[_Draft]) -> None:
+        """Links between articles: tracking parameters, fragments, a dead one, redirects."""
+        rng = self.rng
+        targets = [d for d in everyone if d.variant == "utf-8"]
+
+        def pick(host: _Draft) -> _Draft:
+            return rng.choice([t for t in targets if t is not host])
+
+        def host(index: int) -> _Draft:
+            return hosts[index % len(hosts)]
+
+        dead_title = "Hội nghị trực tuyến triển khai công tác cải cách hành chính năm 2020 của tỉnh Lai Châu"
+        dead_path = f"/tin-tuc-su-kien/tin-cchc-cua-tinh/{ascii_slug(dead_title)}-{DEAD_ARTICLE_ID}.html"
+        self.dead_links.append(dead_path)
+        host(0).links.append(_LinkSpec(dead_path, dead_title, dead_path))
+
+        moved = pick(host(1))
+        old_path = f"/tin-tuc/{ascii_slug(moved.title)}-{moved.site_id}.html"  # the URL scheme before the menu changed
+        self.redirects[old_path] = moved.path
+        self.resources[old_path] = _redirect(301, moved.path)
+        host(1).links.append(_LinkSpec(old_path, moved.title, old_path))
+
+        chained = pick(host(2))
+        legacy = f"/NewsDetail.aspx?id={chained.site_id}"
+        short = f"/bai-viet/{chained.site_id}"
+        self.redirects.update({legacy: short, short: chained.path})
+        self.resources[legacy] = _redirect(302, short)
+        self.resources[short] = _redirect(302, chained.path)
+        host(2).links.append(_LinkSpec(legacy, "tại đây", legacy, inline=True))
+
+        decorations = [
+            "?utm_source=zalo&utm_medium=social",
+            f"?fbclid=IwAR{_token(rng, 28)}",
+            "?zarsrc=30&utm_source=zalo&utm_medium=zalo&utm_campaign=zalo",
+            "#noi-dung",
+            "?utm_source=facebook&utm_medium=social&utm_campaign=cchc#binh-luan",
+        ]
+        for index, decoration in enumerate(decorations):
+            target = pick(host(3 + index))
+            host(3 + index).links.append(_LinkSpec(target.path + decoration, target.title, target.path))
+        # An absolute link to the site itself, as editors paste from the address bar.
+        target = pick(host(8))
+        host(8).links.append(_LinkSpec(BASE + target.path, "tại đây", target.path, inline=True))
+        for draft in hosts:
+            if "article_link" in draft.features or rng.random() < 0.12:
+                target = pick(draft)
+                draft.links.append(_LinkSpec(target.path, target.title, target.path, inline=rng.random() < 0.4))
+
+    # ---- articles: bodies
+
+    def write_bodies(self, drafts: list[_Draft], documents: list[dict]) -> None:
+        """Generate every non-snapshot body (paragraphs and HTML blocks together)."""
+        for draft in drafts:
+            if draft.origin == "snapshot":
+                continue
+            rng = random.Random(f"body-{self.seed}-{draft.site_id}")
+            slots = _Slots(rng, self.vocabulary, draft.published, draft.slots)
+            if draft.variant == "word":
+                self._word_body(draft, slots, rng)
+            else:
+                self._html_body(draft, slots, rng, documents)
+            draft.paragraphs = [text for block in draft.blocks for text in block.texts]
+
+    def _texts(self, draft: _Draft, slots: _Slots, rng: random.Random) -> list[str]:
+        """3-12 paragraphs of real phrases for the draft's topic."""
+        topic = CATEGORIES[draft.category][0]
+        vocabulary = self.vocabulary
+        sentences = list(vocabulary["sentences"][topic])
+        if topic in ("news", "digital", "index"):
+            sentences += vocabulary["sentences"]["news"] if topic != "news" else vocabulary["sentences"]["report"]
+        rng.shuffle(sentences)
+        if topic == "qa":
+            question = draft.title.removeprefix("Hỏi: ")
+            paragraphs = [slots.fill(vocabulary["questions_asker"].replace("{question}", question)),
+                          vocabulary["answer_label"]]  # fmt: skip
+        else:
+            paragraphs = [slots.fill(rng.choice(vocabulary["leads"][topic]))]
+        wanted = rng.randint(3, 12)
+        while len(paragraphs) < wanted and sentences:
+            count = min(len(sentences), rng.choice((1, 1, 2, 2, 3)))
+            paragraphs.append(" ".join(slots.fill(sentences.pop()) for _ in range(count)))
+        # Every generated article carries one of the phrases a search over the archive must find.
+        required = vocabulary["required_sentences"][draft.site_id % len(vocabulary["required_sentences"])]
+        position = rng.randint(1, len(paragraphs) - 1) if len(paragraphs) > 1 else 1
+        paragraphs.insert(position, slots.fill(required))
+        if topic != "qa" and rng.random() < 0.4:
+            paragraphs.append(rng.choice(vocabulary["closings"]))
+        return paragraphs
+
+    def _html_body(self, draft: _Draft, slots: _Slots, rng: random.Random, documents: list[dict]) -> None:
+        plain = draft.variant == "plain"
+        rich = draft.variant == "utf-8"
+
+        def wants(feature: str, chance: float) -> bool:
+            roll = rng.random()  # always drawn, so one feature's outcome never shifts the others
+            return feature in draft.features or (not plain and roll < chance)
+
+        opener = "<p>" if plain else JUSTIFY
+        texts = self._texts(draft, slots, rng)
+        use_nbsp = rich and wants("nbsp", 0.2)
+        blocks = []
+        for index, text in enumerate(texts):
+            body = _esc(text)
+            if use_nbsp and index % 2 == 1:
+                body = body.replace(", ", ",&nbsp;", 1)  # editors' habit; extraction must read a space
+            if text == self.vocabulary["answer_label"]:
+                blocks.append(_Block(f"<p><strong>{body}</strong></p>", [text]))
+            else:
+                blocks.append(_Block(f"{opener}{body}</p>", [text]))
+        if rich and wants("heading", 0.1) and len(blocks) > 2:
+            heading = "I. KẾT QUẢ ĐẠT ĐƯỢC" if CATEGORIES[draft.category][0] == "report" else "Một số kết quả nổi bật"
+            blocks.insert(1, _Block(f"<p><strong>{_esc(heading)}</strong></p>", [heading]))
+        if rich and wants("list", 0.1):
+            items = [slots.fill(s) for s in rng.sample(self.vocabulary["sentences"]["digital"], 3)]
+            lis = "\n".join(f"<li>{_esc(item)}</li>" for item in items)
+            blocks.insert(min(3, len(blocks)), _Block(f"<ul>\n{lis}\n</ul>", items))
+        for link in draft.links:
+            blocks.insert(rng.randint(1, len(blocks)), self._link_block(link, slots, rng))
+        if rich and wants("doc_link", 0.06):
+            document = rng.choice(documents)
+            text = f"Toàn văn {document['type']} số {document['number']}"
+            anchor = f'<a href="{document["path"]}">{_esc(document["number"])}</a>'
+            block = _Block(f'{JUSTIFY}Toàn văn {_esc(document["type"])} số {anchor}</p>', [text], [document["path"]])
+            blocks.insert(rng.randint(1, len(blocks)), block)
+        if rich and wants("contact", 0.08):
+            text = ("Mọi vướng mắc xin liên hệ Sở Nội vụ tỉnh Lai Châu, điện thoại: 0213.3876.650, "
+                    "email: cchc@laichau.gov.vn.")  # fmt: skip
+            blocks.append(_Block(
+                f'{JUSTIFY}Mọi vướng mắc xin liên hệ Sở Nội vụ tỉnh Lai Châu, điện thoại: '
+                f'<a href="tel:02133876650">0213.3876.650</a>, email: '
+                f'<a href="mailto:cchc@laichau.gov.vn">cchc@laichau.gov.vn</a>.</p>', [text]))  # fmt: skip
+        linked_author = rich and wants("js_link", 0.1)
+        if wants("author", 0.35) or linked_author:
+            name = rng.choice(self.vocabulary["authors"])
+            # The CMS links some author names to nothing: a `javascript:void(0)` a crawler must skip.
+            shown = f'<a href="javascript:void(0)">{_esc(name)}</a>' if linked_author else _esc(name)
+            blocks.append(_Block(f'<p style="text-align: right;"><strong>{shown} - {_esc(slots.agency)}</strong></p>',
+                                 [f"{name} - {slots.agency}"]))  # fmt: skip
+        if not plain:
+            self._add_images(draft, blocks, slots, rng, wants)
+            if wants("attachments", 0.22):
+                self._add_attachments(draft, slots, rng)
+        draft.blocks = blocks
+        draft.body_links = [path for block in blocks for path in block.links]
+
+    def _link_block(self, link: _LinkSpec, slots: _Slots, rng: random.Random) -> _Block:
+        anchor = f'<a href="{_attr(link.href)}">{_esc(link.text)}</a>'
+        if link.inline:
+            sentence = slots.fill(rng.choice(self.vocabulary["sentences"]["news"]))
+            text = f"{sentence} Chi tiết xem {link.text}."
+            block = _Block(f"{JUSTIFY}{_esc(sentence)} Chi tiết xem {anchor}.</p>", [text])
+        else:
+            block = _Block(f"{JUSTIFY}<em>Xem thêm: {anchor}</em></p>", [f"Xem thêm: {link.text}"])
+        block.links.append(link.path)
+        return block
+
+    def _add_images(self, draft: _Draft, blocks: list[_Block], slots: _Slots, rng: random.Random, wants) -> None:
+        two = wants("two_images", 0.12)
+        count = 2 if two else 1 if wants("image", 0.5) else 0
+        folder = f"/Uploads/images/tin-tuc/{draft.published:%Y/%m}"
+        for number in range(count):
+            src = f"{folder}/z{rng.randrange(10**12, 10**13)}_{_token(rng, 8).lower()}.jpg"
+            alt = draft.title if ("alt" in draft.features or rng.random() < 0.2) and number == 0 else ""
+            has_caption = not ("no_caption" in draft.features and number == 0) and rng.random() < 0.85
+            caption = slots.fill(rng.choice(self.vocabulary["captions"])) if has_caption else None
+            html_ = (f'<p style="text-align: center;"><img alt="{_attr(alt)}" src="{src}" '
+                     f'style="width: 600px; height: 400px;" /></p>')  # fmt: skip
+            block = _Block(html_)
+            if caption:
+                block = _Block(f'{html_}\n<p style="text-align: center;"><em>{_esc(caption)}</em></p>', [caption])
+            # The first image leads the article (as in the snapshot); a second one sits mid-body.
+            blocks.insert(0 if number == 0 else max(2, len(blocks) // 2), block)
+            draft.images.append({"src": src, "alt": alt, "caption": caption})
+
+    def _add_attachments(self, draft: _Draft, slots: _Slots, rng: random.Random) -> None:
+        count = 3 if "two_images" in draft.features else 2 if "attachments" in draft.features else rng.randint(1, 2)
+        for _ in range(count):
+            extension = ATTACHMENT_EXTENSIONS[self.attachment_count % len(ATTACHMENT_EXTENSIONS)]
+            self.attachment_count += 1
+            name = slots.fill(rng.choice(self.vocabulary["attachment_names"]))
+            stem = ascii_slug(name, 60)
+            url = f"/Uploads/files/{draft.published:%Y/%m}/{stem}{extension}"
+            if url in self.used_files:
+                url = f"/Uploads/files/{draft.published:%Y/%m}/{stem}-{draft.site_id}-{self.attachment_count}"
+                url += extension
+            self.used_files.add(url)
+            draft.attachments.append({"url": url, "name": name})
+
+    def _word_body(self, draft: _Draft, slots: _Slots, rng: random.Random) -> None:
+        """A body pasted from Microsoft Word: MsoNormal, mso- styles, <o:p>, &nbsp; between words."""
+        texts = self._texts(draft, slots, rng)
+        p_style = ("margin-top:6.0pt;margin-right:0in;margin-bottom:6.0pt;margin-left:0in;text-align:justify;"
+                   "text-indent:.5in;line-height:115%;mso-pagination:widow-orphan")  # fmt: skip
+        span_style = ("font-size:14.0pt;line-height:115%;mso-fareast-font-family:&quot;Times New Roman&quot;;"
+                      "mso-ansi-language:VI")  # fmt: skip
+        span = f'<span lang="VI" style="{span_style}">'
+        empty = f'<p class="MsoNormal" style="{p_style}">{span}<o:p>&nbsp;</o:p></span></p>'
+        blocks = [_Block(_data_text("word-preamble.html").rstrip("\n"))]
+        for index, text in enumerate(texts):
+            words = [_esc(w) for w in text.split(" ")]
+            pieces, line = [], 0
+            for position, word in enumerate(words):
+                if position:
+                    roll = rng.random()
+                    if line > 70:  # Word wraps its HTML source mid-paragraph
+                        separator, line = "\r\n", 0
+                    else:
+                        separator = "&nbsp;" if roll < 0.08 else "&nbsp; " if roll < 0.1 else " "
+                    pieces.append(separator)
+                pieces.append(word)
+                line += len(word) + 1
+            cut = len(pieces) // 2 | 1  # split after a separator: two runs, as Word does at a format change
+            runs = f"{span}{''.join(pieces[:cut + 1])}</span>{span}{''.join(pieces[cut + 1:])}<o:p></o:p></span>"
+            if index == 0:
+                runs = f'<b style="mso-bidi-font-weight:normal">{runs}</b>'
+            blocks.append(_Block(f'<p class="MsoNormal" style="{p_style}">{runs}</p>', [text]))
+            if index % 4 == 3:
+                blocks.append(_Block(empty))
+        draft.blocks = blocks
+
+    # ---- pages
+
+    def build(self) -> Replica:
+        """Generate every page of the site."""
+        drafts = self.drafts()
+        documents = self.document_entries()
+        self.write_bodies(drafts, documents)
+        self.relate(drafts)
+        newest = sorted(drafts, key=lambda d: d.sort_key, reverse=True)
+        self.latest_html = "\n".join(_dated_item(d) for d in newest[:5])
+        for draft in drafts:
+            self.article_pages(draft)
+        self.article_listings(newest)
+        self.document_pages(documents)
+        self.home_page(newest)
+        static_pages = self.static_pages()
+        self.files(drafts, documents)
+        self.resources["/robots.txt"] = Resource(200, {"Content-Type": "text/plain"}, ROBOTS_TXT)
+        main = '<div class="error"><h1>Không tìm thấy trang yêu cầu</h1></div>'
+        not_found = self.page("/__404__", "Không tìm thấy trang", main).encode("utf-8")
+        return Replica(
+            resources=self.resources,
+            articles=[_truth(d) for d in sorted(drafts, key=lambda d: d.site_id)],
+            listings=self.listings,
+            documents=[d["path"] for d in documents],
+            static_pages=static_pages,
+            redirects=self.redirects,
+            dead_links=self.dead_links,
+            not_found=Resource(404, {"Content-Type": HTML_UTF8}, not_found),
+        )
+
+    def page(self, path: str, title: str, main: str, charset: str = "utf-8") -> str:
+        """A page in the site shell: header, menu, search box, `Tin mới nhất`, footer."""
+        return _render(self.shell, charset=charset, title=_esc(title), head_extra="", viewstate=_viewstate(path),
+                       main=main, latest=self.latest_html)  # fmt: skip
+
+    def add_html(self, path: str, text: str) -> None:
+        self.resources[path] = Resource(200, {"Content-Type": HTML_UTF8}, text.encode("utf-8"))
+
+    def relate(self, drafts: list[_Draft]) -> None:
+        """`Tin liên quan`: the five articles of the same category nearest in date."""
+        by_path = {d.path: d for d in drafts}
+        for category in CATEGORIES:
+            members = sorted((d for d in drafts if d.category == category), key=lambda d: d.sort_key, reverse=True)
+            for index, draft in enumerate(members):
+                if draft.fixed_related:
+                    draft.related = [by_path[p] for p in draft.fixed_related]
+                    continue
+                window = [j for j in range(index - 5, index + 6) if 0 <= j < len(members) and j != index]
+                nearest = sorted(window, key=lambda j: (abs(j - index), j))[:5]
+                draft.related = [members[j] for j in sorted(nearest)]
+
+    def article_pages(self, draft: _Draft) -> None:
+        """The article page and its print view, in the draft's encoding."""
+        if draft.raw_body is not None:
+            body = draft.raw_body
+        else:
+            body = "\n".join(block.html for block in draft.blocks) + "\n<p>&nbsp;</p>\n<p>&nbsp;</p>\n"
+        charset = "windows-1258" if draft.variant == "windows-1258" else "utf-8"
+        title, path = _esc(draft.title), draft.path
+        attachments = ""
+        if draft.attachments:
+            items = "\n".join(f'<li><a href="{a["url"]}" target="_blank">{_esc(a["name"])}</a></li>'
+                              for a in draft.attachments)  # fmt: skip
+            label = '<span class="label">Tệp đính kèm:</span>'
+            attachments = f'<div class="news-attachments">{label}<ul>\n{items}\n</ul></div>'
+        related = ""
+        if draft.related:
+            items = "\n".join(_dated_item(r) for r in draft.related)
+            related = (f'<div class="news-other">\n  <div class="title-box">Tin liên quan</div>\n  <ul>\n{items}\n'
+                       f"  </ul>\n</div>")  # fmt: skip
+        main = (
+            f"{_breadcrumb(SECTIONS[draft.category])}\n"
+            f'<div class="news-detail">\n'
+            f'  <h1 class="news-title">{title}</h1>\n'
+            f'  <div class="news-date">(Ngày đăng :{draft.date_raw})</div>\n'
+            f'  <div class="news-content">\n{body}  </div>\n'
+            f"  {attachments}\n"
+            f'  <div class="news-tools">\n'
+            f'    <a href="{path}?print=1" class="print">In bài viết</a>\n'
+            f'    <a href="mailto:?subject={_attr(draft.title[:40])}" class="email">Gửi email</a>\n'
+            f'    <a href="https://www.facebook.com/sharer/sharer.php?u={BASE}{path}" class="share-fb" '
+            f'target="_blank">Chia sẻ</a>\n'
+            f"  </div>\n"
+            f"</div>\n"
+            f"{related}"
+        )
+        self.resources[path] = self._encoded(draft, self.page(path, draft.title, main, charset))
+        printed = _render(_data_text("print.html"), charset=charset, title=title, path=path, date=draft.date_raw,
+                          body=body)  # fmt: skip
+        self.resources[path + "?print=1"] = self._encoded(draft, printed)
+
+    @staticmethod
+    def _encoded(draft: _Draft, text: str) -> Resource:
+        if draft.variant == "windows-1258":
+            # One page says so in the header and the <meta>, the other only in the <meta>.
+            declared = "charset-header" in draft.features
+            content_type = "text/html; charset=windows-1258" if declared else "text/html"
+            return Resource(200, {"Content-Type": content_type}, to_cp1258(text))
+        if draft.variant == "nfd":
+            return Resource(200, {"Content-Type": HTML_UTF8}, unicodedata.normalize("NFD", text).encode("utf-8"))
+        return Resource(200, {"Content-Type": HTML_UTF8}, text.encode("utf-8"))
+
+    def article_listings(self, newest: list[_Draft]) -> None:
+        """Category listings, ten items a page, and the parent sections with all their children's items."""
+        for key in [*PARENT_SECTIONS, *CATEGORIES]:
+            items = [d for d in newest if d.category == key or d.category.startswith(key + "/")]
+            self._paginate(key, items, _news_items)
+
+    def _paginate(self, key: str, items: list, render_items) -> None:
+        base, trail = "/" + key, SECTIONS[key]
+        name = trail[-1][1]
+        pages = max(1, -(-len(items) // PAGE_SIZE))
+        for number in range(1, pages + 1):
+            url = base if number == 1 else f"{base}?page={number}"
+            chunk = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            main = f"{_breadcrumb(trail)}\n{render_items(name, chunk)}{_pager(base, number, pages)}"
+            self.add_html(url, self.page(url, name, main))
+            self.listings.append(url)
+
+    def document_entries(self) -> list[dict]:
+        """The documents of `/van-ban-cchc`, newest first, each with its page path."""
+        documents = [dict(d) for d in _data_json("documents.json")["documents"]]
+        for document in documents:
+            slug = ascii_slug(f"{document['type']} {document['number']}")
+            document["path"] = f"/van-ban-cchc/{document['section']}/{slug}-{document['id']}.html"
+        return sorted(documents, key=lambda d: (datetime.strptime(d["issued"], "%d/%m/%Y"), d["id"]), reverse=True)
+
+    def document_pages(self, documents: list[dict]) -> None:
+        """Document listings and one page per document with its `doc-info` table."""
+        self._paginate("van-ban-cchc", documents, _document_items)
+        for section in ("van-ban-trung-uong", "van-ban-cua-tinh"):
+            key = f"van-ban-cchc/{section}"
+            self._paginate(key, [d for d in documents if d["section"] == section], _document_items)
+        for document in documents:
+            rows = [
+                ("Số ký hiệu", _esc(document["number"])),
+                ("Ngày ban hành", document["issued"]),
+                ("Loại văn bản", _esc(document["type"])),
+                ("Cơ quan ban hành", _esc(document["issuer"])),
+                ("Người ký", _esc(document["signer"])),
+                ("Trích yếu", _esc(document["summary"])),
+            ]
+            if document["file"]:
+                rows.append(("Tệp đính kèm", f'<a href="{document["file"]}">{document["file"].rsplit("/", 1)[1]}</a>'))
+            table = "\n".join(f"    <tr><th>{th}</th><td>{td}</td></tr>" for th, td in rows)
+            crumbs = _breadcrumb(SECTIONS[f"van-ban-cchc/{document['section']}"])
+            main = f'{crumbs}\n<div class="doc-detail">\n  <table class="doc-info">\n{table}\n  </table>\n</div>'
+            title = f"{document['type']} {document['number']}"
+            self.add_html(document["path"], self.page(document["path"], title, main))
+
+    def home_page(self, newest: list[_Draft]) -> None:
+        """`/`: the newest illustrated article, then five links per category."""
+        featured = next((d for d in newest if d.images), newest[0])
+        parts = [
+            f'<div class="featured">\n  <a href="{featured.path}"><img src="{featured.thumb}" alt="" /></a>\n'
+            f'  <h2><a href="{featured.path}">{_esc(featured.title)}</a></h2>\n'
+            f"  <p>{_esc(_sapo(featured.lead_text, 201))}</p>\n</div>"
+        ]
+        for key in CATEGORIES:
+            items = [d for d in newest if d.category == key][:5]
+            links = "\n".join(f'<li><a href="{d.path}">{_esc(d.title)}</a></li>' for d in items)
+            name = SECTIONS[key][-1][1]
+            parts.append(f'<div class="box-cat"><h3><a href="/{key}">{name}</a></h3><ul>\n{links}\n</ul></div>')
+        self.add_html("/", self.page("/", HOME_TITLE, "\n".join(parts)))
+
+    def static_pages(self) -> list[str]:
+        """`/gioi-thieu` (real), `/lien-he`, `/so-do-trang`, plus the search and admin pages robots.txt forbids."""
+        about = _data_text("snapshot/static-gioi-thieu.html").rstrip("\n")
+        contact = (
+            '<div class="static-page">\n  <h1 class="page-title">Liên hệ</h1>\n  <div class="page-content">\n'
+            "    <p>Sở Nội vụ tỉnh Lai Châu - Cơ quan thường trực Ban Chỉ đạo cải cách hành chính tỉnh</p>\n"
+            "    <p>Địa chỉ: Tầng 2, nhà D, khu Hành chính - Chính trị tỉnh, phường Tân Phong, thành phố Lai Châu</p>\n"
+            '    <p>Điện thoại: <a href="tel:02133876650">02133 876 650</a></p>\n'
+            '    <p>Email: <a href="mailto:cchc@laichau.gov.vn">cchc@laichau.gov.vn</a></p>\n'
+            "  </div>\n</div>"
+        )
+        entries = [("/", "Trang chủ"), ("/gioi-thieu", "Giới thiệu")]
+        for key, trail in SECTIONS.items():
+            entries.append(trail[-1])
+        entries += [("/lien-he", "Liên hệ"), ("/tim-kiem?keyword=", "Tìm kiếm"), ("/Admin", "Quản trị hệ thống")]
+        links = "\n".join(f'    <li><a href="{_attr(href)}">{name}</a></li>' for href, name in entries)
+        sitemap = (
+            f'<div class="static-page">\n  <h1 class="page-title">Sơ đồ trang</h1>\n'
+            f'  <div class="page-content">\n  <ul class="sitemap">\n{links}\n  </ul>\n  </div>\n</div>'
+        )
+        pages = [("/gioi-thieu", "Giới thiệu", about), ("/lien-he", "Liên hệ", contact),
+                 ("/so-do-trang", "Sơ đồ trang", sitemap)]  # fmt: skip
+        for path, name, body in pages:
+            main = f"{_breadcrumb(((path, name),))}\n{body}"
+            self.add_html(path, self.page(path, name, main))
+        # Served, so an impolite crawler gets a page, but robots.txt disallows both.
+        search = ('<div class="list-news search-result">\n  <h2 class="cat-title">Kết quả tìm kiếm</h2>\n'
+                  "  <p>Vui lòng nhập từ khóa tìm kiếm.</p>\n</div>")  # fmt: skip
+        self.add_html("/tim-kiem?keyword=", self.page("/tim-kiem", "Tìm kiếm", search))
+        login = ('<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8" />'
+                 "<title>Đăng nhập quản trị</title></head><body>"
+                 '<form method="post" action="/Admin"><input name="username" /><input name="password" '
+                 'type="password" /><button>Đăng nhập</button></form></body></html>\n')  # fmt: skip
+        self.add_html("/Admin", login)
+        return [path for path, _, _ in pages]
+
+    def files(self, drafts: list[_Draft], documents: list[dict]) -> None:
+        """Images, attachments, document files and the skin's assets."""
+        paths = [image["src"] for d in drafts for image in d.images]
+        paths += [a["url"] for d in drafts for a in d.attachments]
+        paths += [d["file"] for d in documents if d["file"]]
+        for path in [*paths, *STATIC_ASSETS]:
+            self.resources.setdefault(path, _file_resource(path))
+
+
+def _breadcrumb(trail: tuple[tuple[str, str], ...]) -> str:
+    links = ['<a href="/">Trang chủ</a>'] + [f'<a href="{href}">{_esc(name)}</a>' for href, name in trail]
+    return '<div class="breadcrumb">' + ' <span class="sep">&raquo;</span> '.join(links) + "</div>"
+
+
+def _dated_item(draft: _Draft) -> str:
+    """An entry of `Tin liên quan` / `Tin mới nhất`: the link, then its date in parentheses."""
+    return f'<li><a href="{draft.path}">{_esc(draft.title)}</a><span class="date">({draft.date_raw})</span></li>'
+
+
+def _news_items(name: str, drafts: list[_Draft]) -> str:
+    items = [
+        f'  <div class="item-news clearfix">\n'
+        f'    <a class="thumb" href="{d.path}"><img src="{d.thumb}" alt="{_attr(d.title)}" /></a>\n'
+        f'    <h3 class="title"><a href="{d.path}">{_esc(d.title)}</a></h3>\n'
+        f'    <span class="date">({d.date_raw})</span>\n'
+        f'    <p class="sapo">{_esc(_sapo(d.lead_text, 160))}</p>\n'
+        f"  </div>\n"
+        for d in drafts
+    ]
+    body = "".join(items) or '  <p class="no-data">Chưa có tin bài.</p>\n'
+    return f'<div class="list-news">\n  <h2 class="cat-title">{_esc(name)}</h2>\n{body}</div>'
+
+
+def _document_items(name: str, documents: list[dict]) -> str:
+    rows = "".join(
+        f'    <tr><td class="doc-number"><a href="{d["path"]}">{_esc(d["number"])}</a></td>'
+        f'<td class="doc-date">{d["issued"]}</td>'
+        f'<td class="doc-summary"><a href="{d["path"]}">{_esc(d["summary"])}</a></td></tr>\n'
+        for d in documents
+    )
+    return (f'<div class="list-news list-doc">\n  <h2 class="cat-title">{_esc(name)}</h2>\n'
+            f'  <table class="doc-list">\n    <tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>\n'
+            f"{rows}  </table>\n</div>")  # fmt: skip
+
+
+def _pager(base: str, page: int, pages: int) -> str:
+    """`<div class="pager">`: previous, up to ten page numbers, `Trang sau`; nothing for one page."""
+    if pages <= 1:
+        return ""
+
+    def href(number: int) -> str:
+        return base if number == 1 else f"{base}?page={number}"
+
+    parts = [f'<a href="{href(page - 1)}" class="prev">Trang trước</a>'] if page > 1 else []
+    first = max(1, min(page - 4, pages - 9))
+    for number in range(first, min(pages, first + 9) + 1):
+        active = ' class="active"' if number == page else ""
+        parts.append(f'<a href="{href(number)}"{active}>{number}</a>')
+    if page < pages:
+        parts.append(f'<a href="{href(page + 1)}" class="next">Trang sau</a>')
+    return '\n<div class="pager">' + " ".join(parts) + "</div>"
+
+
+def _truth(draft: _Draft) -> ReplicaArticle:
+    breadcrumb = ["Trang chủ"] + [name for _, name in SECTIONS[draft.category]]
+    return ReplicaArticle(
+        path=draft.path,
+        site_id=draft.site_id,
+        title=draft.title,
+        published=draft.published.isoformat(),
+        published_raw=draft.date_raw,
+        breadcrumb=breadcrumb,
+        category=breadcrumb[-1],
+        paragraphs=list(draft.paragraphs),
+        images=[dict(image) for image in draft.images],
+        attachments=[dict(a) for a in draft.attachments],
+        related=[r.path for r in draft.related],
+        body_links=list(draft.body_links),
+        variant=draft.variant,
+    )
+
+
+def _token(rng: random.Random, length: int) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def _redirect(status: int, location: str) -> Resource:
+    body = (f'<html><head><title>Object moved</title></head><body>\r\n<h2>Object moved to '
+            f'<a href="{_attr(location)}">here</a>.</h2>\r\n</body></html>\r\n')  # fmt: skip
+    return Resource(status, {"Content-Type": HTML_UTF8, "Location": location}, body.encode("utf-8"))
+
+
+def seed_text_paragraphs(text: str) -> list[str]:
+    """Body paragraphs of the real page text: the lines between the date and `Tin liên quan`."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("(Ngày đăng")) + 1
+    end = lines.index("Tin liên quan")
+    paragraphs = [" ".join(line.replace("\xa0", " ").split()) for line in lines[start:end]]
+    return [unicodedata.normalize("NFC", p) for p in paragraphs if p]
+
+
+def build_replica(n_articles: int = 300, seed: int = 2021) -> Replica:
+    """Build the replica site with `n_articles` articles; the same arguments give an equal replica."""
+    return _Builder(n_articles, seed).build()
+
+
+# --------------------------------------------------------------------------------------
+# The server
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "Microsoft-IIS/10.0"  # what the real portal answers with
+    sys_version = ""
+    protocol_version = "HTTP/1.1"  # keep-alive, as Scrapy expects of a real server
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._serve(with_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._serve(with_body=False)
+
+    def _serve(self, with_body: bool) -> None:
+        owner: ReplicaServer = self.server.owner  # type: ignore[attr-defined]
+        owner._record(self.command, self.path, dict(self.headers.items()))
+        resource = owner.replica.get(self.path, base=owner.url)
+        self.send_response(resource.status)
+        for name, value in resource.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(resource.body)))
+        self.send_header("X-Powered-By", "ASP.NET")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(resource.body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Stay quiet: tests and the demo crawl hundreds of pages."""
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that hang up mid-response (a crawler closing at shutdown)."""
+
+
+class ReplicaServer:
+    """Serves a `Replica` over HTTP on a daemon thread; use as a context manager.
+
+    `url` is the base URL (no trailing slash) once started; `requests` lists every request
+    as `(method, path_with_query, headers)`.
+    """
+
+    def __init__(self, replica: Replica, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.replica = replica
+        self.host = host
+        self.port = port
+        self.url = ""
+        self.requests: list[tuple[str, str, dict]] = []
+        self._lock = threading.Lock()
+        self._httpd: _QuietServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ReplicaServer:
+        """Bind the port and start serving in the background."""
+        if self._httpd is not None:
+            return self
+        httpd = _QuietServer((self.host, self.port), _Handler)
+        httpd.owner = self  # type: ignore[attr-defined]
+        self.port = httpd.server_address[1]
+        self.url = f"http://{self.host}:{self.port}"
+        self._httpd = httpd
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"replica-{self.port}", daemon=True)  # fmt: skip
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the port."""
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def _record(self, method: str, path: str, headers: dict) -> None:
+        with self._lock:
+            self.requests.append((method, path, headers))
+
+    def __enter__(self) -> ReplicaServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m crawler.replica [--port N] [--articles N]`: serve the replica until Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="python -m crawler.replica", description=main.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    parser.add_argument("--articles", type=int, default=300, help="number of articles (default 300)")
+    parser.add_argument("--seed", type=int, default=2021)
+    args = parser.parse_args(argv)
+    replica = build_replica(args.articles, args.seed)
+    server = ReplicaServer(replica, args.host, args.port).start()
+    print(f"Replica of cchc.laichau.gov.vn ({len(replica.articles)} articles) at {server.url}/", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""The `cchc-archive` command: each subcommand on real archives, errors as one line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from crawler.cli import cli
+
+SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """The installed console script, as a researcher types it."""
+    script = Path(sys.executable).with_name("cchc-archive")
+    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def archive(crawled, tmp_path_factory) -> str:
+    """A copy of the crawled archive, so these tests cannot disturb the spider's."""
+    copy = tmp_path_factory.mktemp("cli") / "archive.db"
+    shutil.copy(crawled.db_path, copy)
+    return str(copy)
+
+
+def test_crawl_command_crawls_and_summarises(replica_server, tmp_path):
+    db = tmp_path / "cli.db"
+    result = run("crawl", "--start-url", replica_server.url + "/", "--db", str(db), "--delay", "0", "--max-pages", "30")
+    assert result.returncode == 0, result.stderr
+    assert "pages by type:" in result.stdout and "articles by method:" in result.stdout
+    assert "Traceback" not in result.stderr
+    stats = json.loads(run("stats", "--db", str(db), "--json").stdout)
+    assert stats["articles"] > 0 and stats["crawls"][0]["finished"]
+
+
+def test_crawl_of_unreachable_start_url_is_one_line(tmp_path):
+    result = run("crawl", "--start-url", "http://127.0.0.1:9/", "--db", str(tmp_path / "x.db"), "--delay", "0")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: could not reach http://127.0.0.1:9/")
+
+
+def articles_containing(archive: str, words: str) -> set[str]:
+    db = sqlite_utils.Database(archive)
+    return {row["url"] for row in db.query("select url from articles where title like ? or body_text like ?", [f"%{words}%"] * 2)}
+
+
+@pytest.mark.parametrize("query", ["dang bo", "DANG BO", "Đảng bộ", '"dang bo"'])
+def test_search_ignores_diacritics(archive, query):
+    result = CliRunner().invoke(cli, ["search", query, "--db", archive, "--json", "--limit", "500"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    assert all({"url", "title", "published", "snippet"} <= set(hit) for hit in hits)
+    expected = articles_containing(archive, "Đảng bộ")
+    assert expected and expected <= {hit["url"] for hit in hits}
+    # Best matches first: the articles that hold the words together come before the rest.
+    assert {hit["url"] for hit in hits[: len(expected)]} == expected
+
+
+def test_search_without_diacritics_finds_the_same_articles(archive):
+    def urls(query):
+        return {hit["url"] for hit in json.loads(CliRunner().invoke(cli, ["search", query, "--db", archive, "--json", "--limit", "500"]).output)}
+
+    assert urls("tinh gian bien che") == urls("tinh giản biên chế") != set()
+
+
+def test_search_prints_highlighted_snippets(archive):
+    result = CliRunner().invoke(cli, ["search", "dang bo", "--db", archive, "--limit", "3"])
+    assert result.exit_code == 0
+    assert "1. " in result.output and "[" in result.output
+
+
+def test_search_errors_are_one_line(archive, tmp_path):
+    bad = run("search", '"unbalanced', "--db", archive)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and bad.stderr.startswith("Error:")
+    missing = run("search", "x", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_stats_reports_categories_years_types_and_crawls(archive):
+    result = CliRunner().invoke(cli, ["stats", "--db", archive])
+    assert result.exit_code == 0
+    for heading in ("Articles:", "By category:", "By year:", "Pages by type:", "Pages by status:", "Last crawls:"):
+        assert heading in result.output
+
+
+def test_extract_prints_json_lines(tmp_path):
+    pages = [str(SNAPSHOT / "article-report-2021-q3.html"), str(SNAPSHOT / "home.html")]
+    result = CliRunner().invoke(cli, ["extract", *pages, "--json"])
+    assert result.exit_code == 0
+    first, second = (json.loads(line) for line in result.output.splitlines())
+    assert first["page_type"] == "article" and first["published"] == "2021-09-24T00:00:00+07:00"
+    assert first["extraction_method"] == "site"
+    assert second["page_type"] == "listing" and "body_text" not in second
+
+
+def test_extract_of_missing_file_is_one_line(tmp_path):
+    result = run("extract", str(tmp_path / "missing.html"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error:")
+
+
+def test_every_command_has_help():
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0

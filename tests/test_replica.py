@@ -1,0 +1,510 @@
+"""The site replica: deterministic, complete, in the snapshot's markup, served over real HTTP."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import re
+import unicodedata
+from collections import deque
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode
+
+import lxml.html
+import pytest
+
+from crawler.replica import (
+    DATA_DIR,
+    PAGE_SIZE,
+    Replica,
+    ReplicaServer,
+    build_replica,
+    format_site_date,
+    parse_site_date,
+    to_cp1258,
+)
+
+SEED_PATH = (
+    "/ket-qua-cchc/bao-cao-cchc-dinh-ky/"
+    "ket-qua-thuc-hien-cong-tac-cai-cach-hanh-chinh-quy-iii-nam-2021-cua-tinh-lai-chau-2745.html"
+)
+SNAPSHOT_PATHS = {
+    SEED_PATH: 2745,
+    "/chuyen-doi-so/chuyen-doi-so-phai-co-tu-duy-di-truoc-di-tat-don-dau-di-truoc-ve-truoc-3142.html": 3142,
+    "/tin-tuc-su-kien/tin-cchc-cua-tinh/"
+    "tinh-lai-chau-ban-hanh-ke-hoach-do-luong-su-hai-long-cua-nguoi-dan-to-chuc-doi-voi-su-phuc-3310.html": 3310,
+}
+SEED_TEXT = DATA_DIR / "snapshot" / "seed-article-2745.txt"
+HREF = re.compile(rb'<a\s[^>]*?href="([^"]*)"', re.IGNORECASE)
+BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr")
+TRACKING = re.compile(r"^(utm_\w+|fbclid|zarsrc)$")
+DISALLOWED = ("/tim-kiem", "/Admin")
+
+
+@pytest.fixture(scope="module")
+def replica() -> Replica:
+    return build_replica()
+
+
+@pytest.fixture(scope="module")
+def server(replica: Replica):
+    with ReplicaServer(replica) as running:
+        yield running
+
+
+# --------------------------------------------------------------------------------------
+# Helpers: a reference reading of the pages, independent of the crawler's extractor
+
+
+def fetch(server: ReplicaServer, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def decode(body: bytes, content_type: str) -> str:
+    """Decode as a browser would: header charset, else the meta tag; then NFC."""
+    match = re.search(r"charset=([\w-]+)", content_type) or re.search(rb'charset=([\w-]+)"', body[:600])
+    charset = match.group(1)
+    charset = charset.decode() if isinstance(charset, bytes) else charset
+    return unicodedata.normalize("NFC", body.decode(charset))
+
+
+def text_of(element) -> str:
+    return " ".join(element.xpath("string()").split())  # str.split() also splits at NBSP
+
+
+def body_paragraphs(content) -> list[str]:
+    """The paragraph rule of the ground truth: each innermost block with visible text."""
+    paragraphs = []
+    for element in content.iter(*BLOCKS):
+        if any(child.tag in BLOCKS for child in element.iterdescendants()):
+            continue
+        text = text_of(element)
+        if text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def site_path(href: str) -> str | None:
+    """A body link as the site path it names: no fragment, no tracking parameters."""
+    href = href.replace("__BASE__", "")
+    if not href.startswith("/"):
+        return None
+    href = href.split("#", 1)[0]
+    path, _, query = href.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not TRACKING.match(k)]
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
+def crawl(replica: Replica) -> dict[str, int]:
+    """Breadth-first walk from `/` over `<a href>`s, obeying robots.txt; path -> status."""
+    seen: dict[str, int] = {}
+    queue = deque(["/"])
+    while queue:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        resource = replica.get(path)
+        seen[path] = resource.status
+        if resource.status in (301, 302):
+            queue.append(resource.headers["Location"])
+            continue
+        if resource.status != 200 or not resource.headers["Content-Type"].startswith("text/html"):
+            continue
+        for raw in HREF.findall(resource.body):
+            href = html.unescape(raw.decode("latin-1")).replace("__BASE__", "")
+            if href.startswith("/") and not href.startswith("//") and not href.startswith(DISALLOWED):
+                queue.append(href.split("#", 1)[0])
+    return seen
+
+
+def article_tree(replica: Replica, path: str):
+    resource = replica.get(path)
+    return lxml.html.fromstring(decode(resource.body, resource.headers["Content-Type"]))
+
+
+# --------------------------------------------------------------------------------------
+# Building
+
+
+def test_build_is_deterministic() -> None:
+    assert build_replica(40, seed=7) == build_replica(40, seed=7)
+    assert build_replica(40, seed=7).articles != build_replica(40, seed=8).articles
+
+
+@pytest.mark.parametrize("n_articles", [10, 20, 57])
+def test_n_articles_is_respected(n_articles: int) -> None:
+    replica = build_replica(n_articles)
+    assert len(replica.articles) == n_articles
+    assert len({a.path for a in replica.articles}) == n_articles
+    assert len({a.site_id for a in replica.articles}) == n_articles
+    assert {a.variant for a in replica.articles} == {"utf-8", "windows-1258", "nfd", "word", "plain"}
+    for article in replica.articles:
+        assert article.path.endswith(f"-{article.site_id}.html")
+        assert replica.get(article.path).status == 200
+
+
+def test_too_few_articles_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        build_replica(9)
+
+
+def test_resources_are_port_free(replica: Replica) -> None:
+    assert not any(b"127.0.0.1" in r.body for r in replica.resources.values())
+    assert b"__BASE__" in replica.get(SEED_PATH + "?print=1").body
+
+
+# --------------------------------------------------------------------------------------
+# Site structure
+
+
+def test_every_article_is_reachable_from_home(replica: Replica) -> None:
+    seen = crawl(replica)
+    assert {a.path for a in replica.articles} <= seen.keys()
+    assert set(replica.listings) <= seen.keys()
+    assert set(replica.documents) <= seen.keys()
+    assert set(replica.static_pages) <= seen.keys()
+    assert {seen[path] for path in replica.dead_links} == {404}
+    assert all(seen[old] in (301, 302) for old in replica.redirects)
+    assert not any(path.startswith(DISALLOWED) for path in seen)
+
+
+def test_robots_disallowed_pages_are_linked(replica: Replica) -> None:
+    home = replica.get("/").body
+    sitemap = replica.get("/so-do-trang").body
+    assert b'href="/tim-kiem?keyword="' in home
+    assert b'href="/Admin"' in sitemap
+
+
+def test_listings_paginate(replica: Replica) -> None:
+    section = "/tin-tuc-su-kien"
+    expected = sorted(
+        (a for a in replica.articles if a.path.startswith(section + "/")),
+        key=lambda a: (a.published, a.site_id),
+        reverse=True,
+    )
+    pages = -(-len(expected) // PAGE_SIZE)
+    assert pages > 2
+    listed = []
+    for number in range(1, pages + 1):
+        url = section if number == 1 else f"{section}?page={number}"
+        assert url in replica.listings
+        tree = lxml.html.fromstring(replica.get(url).body.decode("utf-8"))
+        items = tree.xpath('//div[@class="list-news"]/div[contains(@class, "item-news")]')
+        assert 1 <= len(items) <= PAGE_SIZE
+        listed += [item.xpath('.//h3[@class="title"]/a/@href')[0] for item in items]
+        assert tree.xpath('//div[@class="pager"]/a[@class="active"]/text()') == [str(number)]
+        following = tree.xpath('//div[@class="pager"]/a[@class="next"]')
+        if number < pages:
+            assert following[0].text == "Trang sau"
+            assert following[0].get("href") == f"{section}?page={number + 1}"
+        else:
+            assert not following
+    assert listed == [a.path for a in expected]
+    assert replica.get(f"{section}?page={pages + 1}").status == 404
+
+
+def test_listing_item_markup(replica: Replica) -> None:
+    tree = lxml.html.fromstring(replica.get("/ket-qua-cchc/bao-cao-cchc-dinh-ky").body.decode("utf-8"))
+    assert text_of(tree.xpath('//div[@class="breadcrumb"]')[0]) == "Trang chủ » Kết quả CCHC » Báo cáo CCHC định kỳ"
+    assert tree.xpath('//div[@class="list-news"]/h2[@class="cat-title"]/text()') == ["Báo cáo CCHC định kỳ"]
+    item = tree.xpath('//div[contains(@class, "item-news")]')[0]
+    assert item.xpath('./a[@class="thumb"]/img/@src')
+    assert re.fullmatch(r"\(\d\d/\d\d/\d{4} \d{1,2}:\d\d:\d\d (SA|CH)\)", item.xpath('./span[@class="date"]/text()')[0])
+    assert item.xpath('./p[@class="sapo"]/text()')
+
+
+def test_home_page(replica: Replica) -> None:
+    tree = lxml.html.fromstring(replica.get("/").body.decode("utf-8"))
+    assert tree.xpath('//div[@class="featured"]/h2/a/@href')
+    boxes = tree.xpath('//div[@class="box-cat"]/h3/a/@href')
+    assert boxes == [
+        "/tin-tuc-su-kien/tin-cchc-cua-tinh",
+        "/tin-tuc-su-kien/tin-cchc-trung-uong",
+        "/ket-qua-cchc/bao-cao-cchc-dinh-ky",
+        "/ket-qua-cchc/chi-so-cchc",
+        "/chuyen-doi-so",
+        "/hoi-dap",
+    ]
+    assert all(1 <= len(box.xpath(".//li")) <= 5 for box in tree.xpath('//div[@class="box-cat"]'))
+    assert tree.xpath('//ul[@id="menu"]') and tree.xpath('//div[@id="nav"]//div[@class="search-box"]')
+
+
+def test_latest_box_lists_the_five_newest_everywhere(replica: Replica) -> None:
+    newest = sorted(replica.articles, key=lambda a: (a.published, a.site_id), reverse=True)[:5]
+    for path in ["/", replica.listings[-1], replica.documents[0], "/gioi-thieu", "/no-such-page", SEED_PATH]:
+        tree = lxml.html.fromstring(replica.get(path).body.decode("utf-8"))
+        box = tree.xpath('//div[contains(@class, "box-latest")]')[0]
+        assert box.xpath("./div[@class='title-box']/text()") == ["Tin mới nhất"]
+        assert box.xpath(".//li/a/@href") == [a.path for a in newest]
+        assert [t.strip("()") for t in box.xpath(".//li/span[@class='date']/text()")] == [
+            a.published_raw for a in newest
+        ]
+
+
+def test_documents(replica: Replica) -> None:
+    assert 12 <= len(replica.documents) <= 20
+    real = "/van-ban-cchc/van-ban-cua-tinh/ke-hoach-2524-kh-ubnd-1021.html"
+    assert real in replica.documents
+    tree = lxml.html.fromstring(replica.get(real).body.decode("utf-8"))
+    rows = {row.xpath("string(th)"): row.xpath("string(td)") for row in tree.xpath('//table[@class="doc-info"]/tr')}
+    assert rows["Số ký hiệu"] == "2524/KH-UBND"
+    assert rows["Ngày ban hành"] == "18/08/2021"
+    assert rows["Tệp đính kèm"] == "2524-KH-UBND.pdf"
+    assert tree.xpath("//title/text()") == ["Kế hoạch 2524/KH-UBND"]
+    for listing in ("/van-ban-cchc", "/van-ban-cchc/van-ban-cua-tinh", "/van-ban-cchc/van-ban-trung-uong"):
+        assert listing in replica.listings
+
+
+def test_static_pages(replica: Replica) -> None:
+    assert replica.static_pages == ["/gioi-thieu", "/lien-he", "/so-do-trang"]
+    tree = lxml.html.fromstring(replica.get("/gioi-thieu").body.decode("utf-8"))
+    assert tree.xpath('//div[@class="static-page"]/h1[@class="page-title"]/text()') == [
+        "Giới thiệu Trang thông tin điện tử cải cách hành chính tỉnh Lai Châu"
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Articles against their ground truth
+
+
+def test_every_article_page_matches_its_ground_truth(replica: Replica) -> None:
+    for article in replica.articles:
+        tree = article_tree(replica, article.path)
+        detail = tree.xpath('//div[@class="news-detail"]')[0]
+        assert text_of(detail.xpath('./h1[@class="news-title"]')[0]) == article.title
+        assert text_of(detail.xpath('./div[@class="news-date"]')[0]) == f"(Ngày đăng :{article.published_raw})"
+        crumbs = tree.xpath('//div[@class="breadcrumb"]/a')
+        assert [text_of(a) for a in crumbs] == article.breadcrumb
+        content = detail.xpath('./div[@class="news-content"]')[0]
+        assert body_paragraphs(content) == article.paragraphs, article.path
+        assert [(i.get("src"), i.get("alt")) for i in content.iter("img")] == [
+            (i["src"], i["alt"]) for i in article.images
+        ]
+        for image in article.images:
+            assert image["caption"] is None or image["caption"] in article.paragraphs
+        files = [(a.get("href"), text_of(a)) for a in detail.xpath('./div[@class="news-attachments"]//a')]
+        assert files == [(f["url"], f["name"]) for f in article.attachments]
+        assert tree.xpath('//div[@class="news-other"]//li/a/@href') == article.related
+        links = [site_path(a.get("href", "")) for a in content.iter("a")]
+        assert [link for link in links if link] == article.body_links
+        assert article.category == article.breadcrumb[-1]
+        assert unicodedata.is_normalized("NFC", article.title + article.body_text)
+
+
+def test_related_are_same_category_articles_with_dates(replica: Replica) -> None:
+    by_path = {a.path: a for a in replica.articles}
+    for article in replica.articles[:50]:
+        assert 1 <= len(article.related) <= 5
+        assert all(by_path[p].category == article.category and p != article.path for p in article.related)
+    tree = article_tree(replica, replica.articles[0].path)
+    dates = tree.xpath('//div[@class="news-other"]//li/span[@class="date"]/text()')
+    assert dates == [f"({by_path[p].published_raw})" for p in replica.articles[0].related]
+
+
+def test_seed_article_equals_the_real_page_text(replica: Replica) -> None:
+    article = replica.article(SEED_PATH)
+    assert article.site_id == 2745
+    assert article.published == "2021-09-24T00:00:00+07:00"
+    assert article.published_raw == "24/09/2021 12:00:00 SA"
+    assert article.breadcrumb == ["Trang chủ", "Kết quả CCHC", "Báo cáo CCHC định kỳ"]
+    assert article.paragraphs[0] == "Ảnh minh họa (Nguồn: Internet)"
+    assert article.paragraphs[-1].endswith("trên Hệ thống một cửa điện tử tỉnh./.")
+    assert len(article.paragraphs) == 18
+    for typo in ("tỉnh tỉnh", "cáccấp", "tới100%"):
+        assert typo in article.body_text
+    # Tin liên quan: the real five reports, with their real dates, as the live page listed them.
+    lines = SEED_TEXT.read_text(encoding="utf-8").split("\n")
+    start = lines.index("Tin liên quan") + 1
+    real = [line for line in lines[start : lines.index("Tin mới nhất")] if line]
+    by_path = {a.path: a for a in replica.articles}
+    assert [f"{by_path[p].title}({by_path[p].published_raw})" for p in article.related] == real
+
+
+def test_snapshot_articles_keep_their_real_bodies(replica: Replica) -> None:
+    for path, site_id in SNAPSHOT_PATHS.items():
+        body = (DATA_DIR / "snapshot" / f"news-content-{site_id}.html").read_bytes()
+        page = replica.get(path).body
+        assert f'<div class="news-content">\n'.encode() + body + b"  </div>" in page
+        assert replica.article(path).variant == "utf-8"
+    sipas = replica.article(next(p for p, i in SNAPSHOT_PATHS.items() if i == 3310))
+    assert sipas.attachments == [{"url": "/Uploads/files/2023/08/2790-KH-UBND.pdf", "name": "Kế hoạch số 2790/KH-UBND"}]
+    assert replica.get("/Uploads/files/2023/08/2790-KH-UBND.pdf").body == (DATA_DIR / "2790-KH-UBND.pdf").read_bytes()
+
+
+def test_dates_use_the_dotnet_vietnamese_format(replica: Replica) -> None:
+    from crawler.replica import VIETNAM
+
+    assert format_site_date(datetime(2021, 1, 2, 0, 5, 0, tzinfo=VIETNAM)) == "02/01/2021 12:05:00 SA"
+    assert format_site_date(datetime(2021, 1, 2, 12, 30, 0, tzinfo=VIETNAM)) == "02/01/2021 12:30:00 CH"
+    assert format_site_date(datetime(2022, 12, 20, 21, 18, 33, tzinfo=VIETNAM)) == "20/12/2022 9:18:33 CH"
+    assert format_site_date(datetime(2022, 3, 20, 11, 2, 58, tzinfo=VIETNAM)) == "20/03/2022 11:02:58 SA"
+    hours = set()
+    for article in replica.articles:
+        moment = datetime.fromisoformat(article.published)
+        assert parse_site_date(article.published_raw) == moment
+        assert 2019 <= moment.year <= 2024
+        hours.add(moment.hour)
+    assert hours == set(range(24))
+    raws = [a.published_raw for a in replica.articles]
+    assert any(" 12:" in r and r.endswith("SA") for r in raws)
+    assert any(" 12:" in r and r.endswith("CH") for r in raws)
+
+
+def test_generated_bodies_cover_the_features(replica: Replica) -> None:
+    articles = replica.articles
+    assert all(3 <= len(a.paragraphs) for a in articles if a.site_id not in SNAPSHOT_PATHS.values())
+    assert any(len(a.images) == 2 for a in articles)
+    assert any(len(a.images) == 1 for a in articles)
+    assert any(not a.images for a in articles)
+    assert any(i["caption"] is None for a in articles for i in a.images)
+    extensions = {f["url"].rsplit(".", 1)[1] for a in articles for f in a.attachments}
+    assert extensions == {"pdf", "docx", "doc", "xls", "xlsx"}
+    for phrase in ("Đảng bộ", "tinh giản biên chế", "Chỉ số cải cách hành chính", "dịch vụ công trực tuyến",
+                   "Bộ phận một cửa"):  # fmt: skip
+        assert any(phrase in a.body_text for a in articles), phrase
+    bodies = b"".join(replica.get(a.path).body for a in articles if a.variant == "utf-8")
+    for marker in (b"?utm_source=zalo&amp;utm_medium=social", b"?fbclid=", b"zarsrc=", b'.html#noi-dung"',
+                   b'href="javascript:void(0)"', b'href="mailto:cchc@', b'href="tel:', b'href="__BASE__/',
+                   b"<li>", b",&nbsp;"):  # fmt: skip
+        assert marker in bodies, marker
+
+
+def test_redirects_and_dead_links_are_linked_from_bodies(replica: Replica) -> None:
+    linked = {path for a in replica.articles for path in a.body_links}
+    article_paths = {a.path for a in replica.articles}
+    assert set(replica.dead_links) - {"/rss"} <= linked
+    moved = [old for old, new in replica.redirects.items() if replica.get(old).status == 301]
+    assert moved and moved[0] in linked and replica.redirects[moved[0]] in article_paths
+    first_hop = next(old for old in replica.redirects if old.startswith("/NewsDetail.aspx"))
+    second_hop = replica.redirects[first_hop]
+    assert first_hop in linked
+    assert replica.get(first_hop).status == replica.get(second_hop).status == 302
+    assert replica.redirects[second_hop] in article_paths
+
+
+# --------------------------------------------------------------------------------------
+# Special variants
+
+
+def test_variants(replica: Replica) -> None:
+    legacy = [a for a in replica.articles if a.variant == "windows-1258"]
+    assert len(legacy) == 2
+    headers = sorted(replica.get(a.path).headers["Content-Type"] for a in legacy)
+    assert headers == ["text/html", "text/html; charset=windows-1258"]
+    for article in legacy:
+        assert b'content="text/html; charset=windows-1258"' in replica.get(article.path).body
+
+
+def test_cp1258_spells_tones_as_combining_marks() -> None:
+    assert to_cp1258("ế") == "ê".encode("cp1258") + b"\xec"  # ê, then the combining acute accent
+    assert to_cp1258("đ Ư ậ") == b"\xf0 \xdd \xe2\xf2"
+    assert to_cp1258("Chỉ số") == b"Chi\xd2 s\xf4\xec"
+    text = "Tỉnh Lai Châu ban hành Kế hoạch “Đo lường sự hài lòng…”"
+    assert unicodedata.normalize("NFC", to_cp1258(text).decode("cp1258")) == text
+
+
+def test_windows_1258_pages_decode_to_the_utf8_ground_truth(replica: Replica, server: ReplicaServer) -> None:
+    for article in (a for a in replica.articles if a.variant == "windows-1258"):
+        status, headers, body = fetch(server, article.path)
+        assert status == 200
+        with pytest.raises(UnicodeDecodeError):
+            body.decode("utf-8")
+        text = unicodedata.normalize("NFC", body.decode("cp1258"))
+        tree = lxml.html.fromstring(text)
+        assert text_of(tree.xpath('//h1[@class="news-title"]')[0]) == article.title
+        assert body_paragraphs(tree.xpath('//div[@class="news-content"]')[0]) == article.paragraphs
+        assert decode(body, headers["content-type"]) == text
+
+
+def test_nfd_page_is_decomposed_unicode(replica: Replica) -> None:
+    article = next(a for a in replica.articles if a.variant == "nfd")
+    text = replica.get(article.path).body.decode("utf-8")
+    assert not unicodedata.is_normalized("NFC", text)
+    assert unicodedata.normalize("NFD", article.title) in text
+    tree = lxml.html.fromstring(unicodedata.normalize("NFC", text))
+    assert body_paragraphs(tree.xpath('//div[@class="news-content"]')[0]) == article.paragraphs
+
+
+def test_word_body_has_office_markup_but_plain_paragraphs(replica: Replica) -> None:
+    article = next(a for a in replica.articles if a.variant == "word")
+    page = replica.get(article.path).body.decode("utf-8")
+    for marker in ('class="MsoNormal"', "mso-", "<o:p></o:p>", "&nbsp;", "<!--[if gte mso 9]><xml>", "<style>"):
+        assert marker in page
+    assert all("  " not in p and "\xa0" not in p for p in article.paragraphs)
+    assert not any("mso-" in p or "font-family" in p for p in article.paragraphs)
+
+
+# --------------------------------------------------------------------------------------
+# Over HTTP
+
+
+def test_server_answers_with_status_and_headers(replica: Replica, server: ReplicaServer) -> None:
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", server.url)
+    status, headers, body = fetch(server, "/")
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert int(headers["content-length"]) == len(body) > 1000
+    status, head_headers, head_body = fetch(server, "/", "HEAD")
+    assert (status, head_body, head_headers["content-length"]) == (200, b"", headers["content-length"])
+
+    status, headers, body = fetch(server, "/khong-ton-tai.html")
+    assert status == 404 and "Không tìm thấy trang yêu cầu" in body.decode("utf-8")
+    assert fetch(server, replica.dead_links[-1])[0] == 404
+
+    old, new = next((o, n) for o, n in replica.redirects.items() if replica.get(o).status == 301)
+    status, headers, _ = fetch(server, old)
+    assert (status, headers["location"]) == (301, new)
+
+    status, headers, body = fetch(server, "/Uploads/files/2023/08/2790-KH-UBND.pdf")
+    assert (status, headers["content-type"]) == (200, "application/pdf") and body.startswith(b"%PDF")
+    docx = next(f["url"] for a in replica.articles for f in a.attachments if f["url"].endswith(".docx"))
+    status, headers, body = fetch(server, docx)
+    assert headers["content-type"].endswith("wordprocessingml.document") and body.startswith(b"PK")
+
+
+def test_tracking_parameters_are_ignored(replica: Replica, server: ReplicaServer) -> None:
+    clean = fetch(server, SEED_PATH)
+    tracked = fetch(server, SEED_PATH + "?utm_source=zalo&utm_medium=social&fbclid=IwAR0abc")
+    assert tracked[0] == 200 and tracked[2] == clean[2]
+
+
+def test_robots_txt(server: ReplicaServer) -> None:
+    status, headers, body = fetch(server, "/robots.txt")
+    assert status == 200 and headers["content-type"].startswith("text/plain")
+    assert body.decode().splitlines() == ["User-agent: *", "Disallow: /tim-kiem", "Disallow: /Admin"]
+
+
+def test_print_view_names_the_article_with_the_server_url(replica: Replica, server: ReplicaServer) -> None:
+    status, headers, body = fetch(server, SEED_PATH + "?print=1")
+    assert status == 200
+    tree = lxml.html.fromstring(body.decode("utf-8"))
+    assert tree.xpath('//link[@rel="canonical"]/@href') == [server.url + SEED_PATH]
+    assert not tree.xpath('//ul[@id="menu"]') and not tree.xpath('//div[contains(@class, "box-latest")]')
+    assert body_paragraphs(tree.xpath('//div[@class="news-content"]')[0]) == replica.article(SEED_PATH).paragraphs
+    page = fetch(server, SEED_PATH)[2].decode("utf-8")
+    assert f"sharer.php?u={server.url}{SEED_PATH}" in page
+    assert "__BASE__" not in page
+
+
+def test_server_records_requests_quietly(server: ReplicaServer, capfd: pytest.CaptureFixture) -> None:
+    before = len(server.requests)
+    fetch(server, "/gioi-thieu")
+    fetch(server, "/nowhere", "HEAD")
+    method, path, headers = server.requests[before]
+    assert (method, path) == ("GET", "/gioi-thieu") and "Host" in headers
+    assert server.requests[before + 1][:2] == ("HEAD", "/nowhere")
+    assert capfd.readouterr().err == ""
+
+
+def test_server_stops_and_frees_its_port(replica: Replica) -> None:
+    server = ReplicaServer(replica).start()
+    assert fetch(server, "/robots.txt")[0] == 200
+    server.stop()
+    with pytest.raises(OSError):
+        fetch(server, "/robots.txt")

@@ -1,0 +1,123 @@
+"""The `cchc` spider over real HTTP: a crawl of the replica, checked row by row."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+import sqlite_utils
+
+from .conftest import run_scrapy_crawl
+
+
+@pytest.fixture(scope="module")
+def db(crawled):
+    return sqlite_utils.Database(crawled.db_path)
+
+
+def test_every_article_is_stored_once_with_exact_fields(db, replica, crawled):
+    rows = {row["url"]: row for row in db["articles"].rows}
+    assert len(rows) == len(replica.articles)
+    for expected in replica.articles:
+        row = rows[crawled.url + expected.path]
+        assert row["title"] == expected.title
+        assert row["published"] == expected.published
+        assert row["published_raw"] == expected.published_raw
+        assert json.loads(row["breadcrumb"]) == expected.breadcrumb
+        assert row["category"] == expected.category
+        assert row["body_text"] == expected.body_text, expected.path
+        assert row["site_id"] == expected.site_id
+        assert row["extraction_method"] == "site"
+        assert row["word_count"] == len(expected.body_text.split())
+        assert row["first_seen"] and row["last_fetched"].endswith("+07:00")
+
+
+def test_images_attachments_and_related_links(db, replica, crawled):
+    base = crawled.url
+    for expected in replica.articles:
+        url = base + expected.path
+        images = [(r["src"], r["alt"], r["caption"]) for r in db.query("select * from images where article_url = ? order by rowid", [url])]
+        assert images == [(base + i["src"], i["alt"] or None, i["caption"]) for i in expected.images], expected.path
+        attachments = {(r["url"], r["name"]) for r in db.query("select * from attachments where article_url = ?", [url])}
+        assert attachments == {(base + a["url"], a["name"]) for a in expected.attachments}
+        related = [r["to_url"] for r in db.query("select to_url from links where from_url = ? and kind = 'related' order by rowid", [url])]
+        assert related == [base + path for path in expected.related]
+        latest = db.execute("select count(*) from links where from_url = ? and kind = 'latest'", [url]).fetchone()[0]
+        assert latest == 5
+
+
+def test_pages_record_every_fetch_with_its_type(db, replica, crawled):
+    base = crawled.url
+    pages = {row["url"]: row for row in db["pages"].rows}
+    for path in replica.listings:
+        assert pages[base + path]["page_type"] == "listing", path
+    for path in replica.documents:
+        assert pages[base + path]["page_type"] == "document", path
+    for path in replica.dead_links:
+        assert pages[base + path]["status"] == 404
+        assert pages[base + path]["page_type"] == "error"
+    for old, new in replica.redirects.items():
+        row = pages[base + old]
+        assert row["page_type"] == "redirect" and row["status"] in (301, 302, 303, 307, 308)
+        assert urlsplit(row["redirect_to"]).path
+    assert all(row["fetched"].endswith("+07:00") for row in pages.values())
+    assert {row["page_type"] for row in pages.values()} >= {"article", "listing", "document", "page", "error", "redirect"}
+
+
+def test_print_views_point_to_their_article(db, replica, crawled):
+    article = replica.articles[0]
+    row = db["pages"].get(crawled.url + article.path + "?print=1")
+    assert row["canonical_url"] == crawled.url + article.path
+
+
+def test_requests_are_polite_and_canonical(crawled):
+    requested = [path for method, path, headers in crawled.requests]
+    assert requested[0] == "/robots.txt"
+    assert not [p for p in requested if p.startswith(("/tim-kiem", "/Admin"))]
+    assert not [p for p in requested if "utm_" in p or "fbclid" in p or "zarsrc" in p or "#" in p]
+    assert not [p for p in requested if p.lower().endswith((".pdf", ".doc", ".docx", ".xls", ".xlsx"))]
+    page_requests = [p for p in requested if p != "/robots.txt"]
+    assert len(page_requests) == len(set(page_requests)), "a page was requested twice"
+    agents = {headers.get("User-Agent") for method, path, headers in crawled.requests}
+    assert len(agents) == 1 and agents.pop().startswith("cchc-archive/")
+
+
+def test_crawl_is_recorded_with_its_summary(db, crawled):
+    crawl = list(db["crawls"].rows)[-1]
+    stats = json.loads(crawl["stats"])
+    assert crawl["finished"] and crawl["started"] <= crawl["finished"]
+    assert stats["articles_by_method"] == {"site": db["articles"].count}
+    assert stats["pages_by_type"]["article"] >= db["articles"].count
+    assert json.loads(crawl["settings"])["ROBOTSTXT_OBEY"] is True
+    assert "Crawl summary" in crawled.log
+
+
+def test_search_finds_diacritics_free_queries(db):
+    def found(query):
+        return {row[0] for row in db.execute("select rowid from articles_fts where articles_fts match ?", [query])}
+
+    expected = {row[0] for row in db.execute("select rowid from articles where body_text like '%Đảng bộ%' or title like '%Đảng bộ%'")}
+    assert expected
+    assert expected <= found("dang bo") == found("DANG BO")
+    assert expected <= found("Đảng bộ")
+    assert expected == found('"dang bo"')  # as a phrase: exactly the articles with "Đảng bộ"
+
+
+def test_second_crawl_upserts_without_duplicates(crawled, replica, replica_server, tmp_path):
+    db_path = tmp_path / "again.db"
+    for _ in range(2):
+        result = run_scrapy_crawl(replica_server.url + "/", db_path, "-s", "CLOSESPIDER_PAGECOUNT=40")
+        assert result.returncode == 0, result.stderr[-2000:]
+        if _ == 0:
+            first = {row["url"]: row for row in sqlite_utils.Database(db_path)["articles"].rows}
+    db = sqlite_utils.Database(db_path)
+    second = {row["url"]: row for row in db["articles"].rows}
+    both = set(first) & set(second)
+    assert both
+    for url in both:
+        row = first[url]
+        assert second[url]["first_seen"] == row["first_seen"]
+        assert second[url]["last_fetched"] >= row["last_fetched"]
+    assert db.execute("select count(*) from (select url from articles group by url having count(*) > 1)").fetchone()[0] == 0
+    assert db["crawls"].count == 2
