@@ -8,8 +8,10 @@ main-content fallback still finds title, date and body, and says so in
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
@@ -270,7 +272,8 @@ def _links_in(el, base: str) -> list[dict]:
 
 
 def _clean_html(body_el, base: str, skip) -> str:
-    body = lxml.html.fromstring(lxml.html.tostring(body_el, encoding="unicode", with_tail=False))
+    body = copy.deepcopy(body_el)
+    body.tail = None
     body.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
     html = lxml.html.tostring(body, encoding="unicode", with_tail=False)
     for el in skip:  # title and date found inside the fallback's body block
@@ -343,28 +346,33 @@ def _text(el) -> str:
 
 def _first(root, xpaths: list[str]):
     for xpath in xpaths:
-        found = root.xpath(xpath)
+        found = _compiled(xpath)(root)
         if found:
             return found[0]
     return None
+
+
+@lru_cache(maxsize=None)
+def _compiled(xpath: str) -> etree.XPath:
+    return etree.XPath(xpath)
 
 
 # -- pages -----------------------------------------------------------------------------
 
 
 def _base_url(root, url: str) -> str:
-    base = root.xpath("//base/@href")
+    base = _compiled("//base/@href")(root)
     return urljoin(url, base[0].strip()) if base else url
 
 
 def _canonical(root, base: str) -> str | None:
-    hrefs = root.xpath(site.CANONICAL)
+    hrefs = _compiled(site.CANONICAL)(root)
     return canonicalize_url(hrefs[0], base) if hrefs else None
 
 
 def _page_links(root, base: str) -> list[str]:
     seen: dict[str, None] = {}
-    for href in root.xpath("//a/@href | //area/@href"):
+    for href in _compiled("//a/@href | //area/@href")(root):
         url = canonicalize_url(href, base)
         if url:
             seen.setdefault(url)
@@ -372,7 +380,7 @@ def _page_links(root, base: str) -> list[str]:
 
 
 def _page_type(root) -> str:
-    if _first(root, site.LISTING) is not None or root.xpath(site.PAGER):
+    if _first(root, site.LISTING + [site.PAGER]) is not None:
         return "listing"
     if _first(root, site.DOCUMENT) is not None:
         return "document"

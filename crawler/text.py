@@ -14,6 +14,7 @@ from functools import lru_cache
 # Every Unicode space separator except the plain space, plus the zero-width ones that
 # Word and CMS editors leave between words.
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff\t\r\f\v ]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]")
 _BLANK_LINES = re.compile(r" *\n *")
 
 
@@ -26,6 +27,8 @@ def nfc(text: str) -> str:
 
 def normalize_space(text: str) -> str:
     """Collapse runs of spaces (NBSP, tabs, zero-width…) to one space; keep line breaks."""
+    if "\n" not in text and not _ZERO_WIDTH.search(text):
+        return " ".join(text.split())  # the common case; str.split() knows NBSP and friends
     text = _SPACES.sub(" ", text)
     return _BLANK_LINES.sub("\n", text).strip(" \n")
 
