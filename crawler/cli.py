@@ -170,19 +170,27 @@ def stats(db_path: str, as_json: bool) -> None:
 @cli.command()
 @db_option(must_exist=False)
 @click.option("--articles", type=click.IntRange(min=10), default=300, show_default=True, help="Size of the replica.")
-def demo(db_path: str, articles: int) -> None:
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
+              help="Port of the replica; a fixed one keeps article URLs the same from one demo to the next.")  # fmt: skip
+def demo(db_path: str, articles: int, port: int) -> None:
     """Serve a replica of the site on 127.0.0.1, crawl it into the archive, explain what next."""
     from .replica import ReplicaServer, build_replica
     from .runner import run_crawl
 
-    with ReplicaServer(build_replica(n_articles=articles)) as server:
+    try:
+        server = ReplicaServer(build_replica(n_articles=articles), port=port).start()
+    except OSError as error:
+        raise click.ClickException(f"cannot serve the replica on 127.0.0.1:{port}: {error.strerror or error}") from None
+    try:
         click.echo(f"Replica of the site serving at {server.url}/ ({articles} articles); crawling it…")
-        try:
-            record = run_crawl(server.url + "/", db_path, delay=0)
-        except ArchiveError as error:
-            raise click.ClickException(str(error)) from None
+        record = run_crawl(server.url + "/", db_path, delay=0)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        server.stop()
     print_crawl_summary(record, db_path)
-    click.echo(f"\nBrowse it:  datasette {db_path}   (then open http://127.0.0.1:8001/)")
+    datasette = Path(sys.executable).with_name("datasette")
+    click.echo(f"\nBrowse it:  {datasette if datasette.exists() else 'datasette'} {db_path}   (then open http://127.0.0.1:8001/)")
     click.echo(f"Search it:  cchc-archive search 'dang bo' --db {db_path}")
 
 
