@@ -6,15 +6,21 @@ errors into one line on stderr (click.ClickException), never a traceback.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from . import site
+from .export import FORMATS as EXPORT_FORMATS
 from .extract import ParseError, extract_page
 from .storage import Archive, ArchiveError
 
@@ -27,6 +33,12 @@ def db_option(must_exist: bool):
         "--db", "db_path", default=DEFAULT_DB, show_default=True,
         type=click.Path(dir_okay=False, exists=must_exist), help="The SQLite archive.",
     )  # fmt: skip
+
+
+def warc_dir_option(function):
+    """The shared `--warc-dir` option: where the WARC captures are."""
+    return click.option("--warc-dir", type=click.Path(file_okay=False), default=None,
+                        help="Folder of the WARC captures [default: archive/warc beside the database].")(function)  # fmt: skip
 
 
 def json_option(help_text: str):
@@ -53,13 +65,23 @@ def cli() -> None:
 @db_option(must_exist=False)
 @click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests (default 1, with AutoThrottle; 0 for a local replica).")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after this many responses.")
+@warc_dir_option
+@click.option("--refresh-after", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Days: pages archived more recently are not requested again (0: revalidate all).")
+@click.option("--full", is_flag=True, help="Walk every page of every listing, even those with nothing new.")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
-def crawl(start_url: str, db_path: str, delay: float | None, max_pages: int | None, log_level: str) -> None:
-    """Crawl the portal (or a replica) into the archive, then print a summary."""
+def crawl(start_url: str, db_path: str, delay: float | None, max_pages: int | None, warc_dir: str | None,
+          refresh_after: float, full: bool, log_level: str) -> None:  # fmt: skip
+    """Crawl the portal (or a replica) into the archive, then print a summary.
+
+    A second crawl of the same archive fetches only what is new or due; an interrupted
+    crawl resumes where it stopped when the same command is run again.
+    """
     from .runner import run_crawl  # Scrapy loads only for the commands that crawl
 
     try:
-        record = run_crawl(start_url, db_path, delay=delay, max_pages=max_pages, log_level=log_level)
+        record = run_crawl(start_url, db_path, delay=delay, max_pages=max_pages, warc_dir=warc_dir,
+                           refresh_after=refresh_after, full=full, log_level=log_level)  # fmt: skip
     except ArchiveError as error:
         raise click.ClickException(str(error)) from None
     print_crawl_summary(record, db_path)
@@ -192,6 +214,121 @@ def demo(db_path: str, articles: int, port: int) -> None:
     datasette = Path(sys.executable).with_name("datasette")
     click.echo(f"\nBrowse it:  {datasette if datasette.exists() else 'datasette'} {db_path}   (then open http://127.0.0.1:8001/)")
     click.echo(f"Search it:  cchc-archive search 'dang bo' --db {db_path}")
+
+
+@cli.command()
+@db_option(must_exist=True)
+@warc_dir_option
+def reparse(db_path: str, warc_dir: str | None) -> None:
+    """Rebuild articles, links, images and attachments from the WARC captures, offline."""
+    from .middlewares import default_warc_dir
+    from .reparse import reparse as rebuild
+    from .warc import warc_files
+
+    folder = Path(warc_dir) if warc_dir else default_warc_dir(db_path)
+    files = warc_files(folder)
+    if not files:
+        raise click.ClickException(f"no WARC files in {folder}")
+    with open_archive(db_path) as archive, click.progressbar(
+        length=sum(path.stat().st_size for path in files), label="Reparsing", file=sys.stderr
+    ) as bar:
+        done = 0
+
+        def advance(position: int) -> None:
+            nonlocal done
+            bar.update(max(0, position - done))
+            done = max(done, position)
+
+        report = rebuild(archive, folder, progress=advance)
+    click.echo(f"{report.responses} responses read, {report.articles} articles and {report.attachments} attachments rebuilt")
+    for error in report.errors[:20]:
+        click.echo(f"  {error}", err=True)
+
+
+@cli.command()
+@click.argument("url")
+@db_option(must_exist=True)
+@json_option("The versions as a JSON list.")
+def history(url: str, db_path: str, as_json: bool) -> None:
+    """The archived versions of an article, with a diff of its text between versions."""
+    import difflib
+
+    with open_archive(db_path) as archive:
+        versions = archive.history(url)
+    if not versions:
+        raise click.ClickException(f"no archived versions of {url}")
+    if as_json:
+        click.echo(json.dumps(versions, ensure_ascii=False, indent=2))
+        return
+    previous = None
+    for number, version in enumerate(versions, 1):
+        click.echo(f"Version {number}: fetched {version['fetched']}  sha256 {version['content_sha256'][:12]}  {version['title']}")
+        if previous is not None:
+            diff = difflib.unified_diff(
+                (previous["body_text"] or "").splitlines(), (version["body_text"] or "").splitlines(),
+                f"version {number - 1}", f"version {number}", lineterm="",
+            )  # fmt: skip
+            for line in diff:
+                click.echo(f"  {line}")
+        previous = version
+
+
+@cli.command("serve")
+@db_option(must_exist=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8001, show_default=True, help="Port to listen on; 0 picks a free one.")
+def serve_command(db_path: str, host: str, port: int) -> None:
+    """Browse the archive in Datasette: described, searchable, faceted, charted, read-only."""
+    from .serve import ServeError, serve  # Datasette loads only for this command
+
+    try:
+        serve(db_path, host=host, port=port)
+    except (ArchiveError, ServeError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command("export")
+@click.option("--format", "format_name", type=click.Choice(sorted(EXPORT_FORMATS)), required=True, help="JSON Lines or CSV (UTF-8, with a header).")
+@db_option(must_exist=False)
+@click.option("--since", metavar="DATE", default=None, help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--category", metavar="NAME", default=None, help="Only articles of this category, as the site names it.")
+@click.option("--output", "-o", metavar="FILE", default="-", show_default=True, help="Where to write; - is standard output.")
+def export_command(format_name: str, db_path: str, since: str | None, category: str | None, output: str) -> None:
+    """Export articles as JSON Lines or CSV, streamed, for pandas or R."""
+    from .export import ExportError, parse_since
+
+    try:
+        since = parse_since(since)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    # closing(): a stopped export (a closed pipe) ends its cursor before the archive closes.
+    with open_archive(db_path) as archive, closing(archive.iter_articles(since=since, category=category)) as rows:
+        with open_output(output) as out:
+            count = EXPORT_FORMATS[format_name](rows, out, archive.public_article_columns())
+    if output != "-":
+        click.echo(f"{count} articles written to {output}")
+
+
+@contextmanager
+def open_output(output: str) -> Iterator[TextIO]:
+    """The export's text stream: the file `output` or, for -, standard output; UTF-8."""
+    if output == "-":
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            yield stream
+            stream.flush()
+        except BrokenPipeError:  # `… | head`: the reader has what it wanted
+            # What is still buffered goes nowhere, rather than into an error at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        finally:
+            stream.detach()  # leave standard output open for click
+        return
+    try:
+        out = open(output, "w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    with out:
+        yield out
 
 
 def main() -> None:

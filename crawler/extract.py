@@ -66,6 +66,24 @@ class Page:
     article: dict | None = None
 
 
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Files that servers mislabel as text/html now and then: their first bytes tell.
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    """Whether a response is a page to read: by its first bytes, then its declared type."""
+    head = body[:1024].lstrip()
+    if head.startswith(_BINARY_MAGIC):
+        return False
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared in _HTML_TYPES:
+        return True
+    if declared in ("", "application/octet-stream", "binary/octet-stream", "text/plain"):
+        return b"<html" in head.lower() or b"<!doctype html" in head.lower()
+    return False
+
+
 def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     """Decode page bytes as a browser would (BOM, HTTP header, meta charset, UTF-8), in NFC."""
     if isinstance(html, bytes):

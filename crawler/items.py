@@ -1,4 +1,4 @@
-"""What the spider hands to the archive: one record per fetched URL, one per article."""
+"""What the spider hands to the archive: one Capture per response (or failure)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,32 @@ class PageRecord:
     fetched: str
     status: int | None = None
     content_type: str | None = None
-    page_type: str = "error"  # article | listing | page | document | attachment | redirect | error
+    # article | listing | page | document | attachment | redirect | skipped | error
+    page_type: str = "error"
     error: str | None = None
     redirect_to: str | None = None
     redirected_from: str | None = None
     canonical_url: str | None = None
     size: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    # Where the WARC record of this fetch is; see crawler.warc.
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_record_type: str | None = None  # response | revisit
+    payload_digest: str | None = None
+    captured: str | None = None  # when the payload with this digest was first archived
 
 
 @dataclass
-class ArticleRecord:
-    """One article as `crawler.extract.extract_article` returned it, with its fetch time."""
+class Capture:
+    """Everything one response adds to the archive, saved in one transaction.
 
-    article: dict = field(default_factory=dict)
-    fetched: str = ""
+    `requested` are the URLs the crawl requests because of this page: the crawl's
+    frontier, kept in the archive so that an interrupted crawl can resume.
+    """
+
+    page: PageRecord
+    article: dict | None = None
+    attachment: dict | None = None
+    requested: list[str] = field(default_factory=list)

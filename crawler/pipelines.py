@@ -1,4 +1,4 @@
-"""The Scrapy pipeline that writes pages and articles into the archive."""
+"""The Scrapy pipeline that writes each Capture into the archive."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import asdict
 from scrapy import signals
 
 from .dates import now
-from .items import ArticleRecord, PageRecord
+from .items import Capture
 from .storage import Archive
 
 logger = logging.getLogger(__name__)
@@ -18,12 +18,15 @@ logger = logging.getLogger(__name__)
 # Crawl settings worth keeping with each crawl, to know later how it was made.
 RECORDED_SETTINGS = (
     "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS_PER_DOMAIN",
-    "CLOSESPIDER_PAGECOUNT", "DOWNLOAD_TIMEOUT", "RETRY_TIMES",
+    "CLOSESPIDER_PAGECOUNT", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "WARC_DIR",
 )  # fmt: skip
+# Close reasons after which the crawl is done; any other (Ctrl-C: "shutdown") leaves it
+# unfinished, and the same command resumes it.
+FINISHED_REASONS = ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
 
 
 class ArchivePipeline:
-    """Saves every PageRecord and ArticleRecord; records the crawl and its summary."""
+    """Saves every Capture in one transaction; records the crawl and its summary."""
 
     def __init__(self, db_path: str, settings: dict | None = None) -> None:
         self.db_path = db_path
@@ -46,36 +49,49 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self, spider=None) -> None:
-        """Open the archive and start a row in `crawls`."""
+        """Open the archive; start a crawl, or resume the unfinished one of the same start URL."""
         spider = spider or self.crawler.spider
         self.archive = Archive(self.db_path)
-        self.crawl_id = self.archive.start_crawl(getattr(spider, "start_url", ""), self.settings, now())
+        self.crawl_id, resumed = self.archive.begin_crawl(getattr(spider, "start_url", ""), self.settings, now())
+        # The spider and the WARC middleware read the crawl id from the shared stats.
+        self.crawler.stats.set_value("archive/crawl_id", self.crawl_id)
+        self.crawler.stats.set_value("archive/resumed", resumed)
+        if resumed:
+            logger.info("Resuming crawl %s", self.crawl_id)
 
     def process_item(self, item, spider=None):
-        """Write one record; an article that fails to save is recorded as an error page."""
-        if isinstance(item, PageRecord):
-            self.archive.save_page(asdict(item) | {"crawl_id": self.crawl_id})
-            self.pages_by_type[item.page_type] += 1
-            self.pages_by_status[str(item.status) if item.status else "failed"] += 1
-            if item.error:
-                self.errors.append(f"{item.url}: {item.error}")
-        elif isinstance(item, ArticleRecord):
-            self.archive.save_article(item.article, item.fetched)
+        """Write one Capture; count it for the summary."""
+        if not isinstance(item, Capture):
+            return item
+        page = item.page
+        self.archive.save_capture(
+            {"page": asdict(page), "article": item.article, "attachment": item.attachment, "requested": item.requested},
+            self.crawl_id,
+        )
+        self.pages_by_type[page.page_type] += 1
+        self.pages_by_status[str(page.status) if page.status else "failed"] += 1
+        if page.error:
+            self.errors.append(f"{page.url}: {page.error}")
+        if item.article:
             self.articles_by_method[item.article["extraction_method"]] += 1
             for warning in item.article.get("warnings") or ():
                 self.errors.append(f"{item.article['url']}: {warning}")
+        if item.attachment and item.attachment.get("error"):
+            self.errors.append(f"{page.url}: {item.attachment['error']}")
         return item
 
     def spider_closed(self, spider=None, reason: str | None = None) -> None:
         """Store the crawl's summary and log it."""
         stats = self.summary()
-        scrapy_stats = self.crawler.stats.get_stats() if getattr(self, "crawler", None) else {}
+        scrapy_stats = self.crawler.stats.get_stats()
         stats["finish_reason"] = reason
         stats["requests"] = scrapy_stats.get("downloader/request_count", 0)
         stats["bytes"] = scrapy_stats.get("downloader/response_bytes", 0)
         stats["retries"] = scrapy_stats.get("retry/count", 0)
         stats["robots_forbidden"] = scrapy_stats.get("robotstxt/forbidden", 0)
-        self.archive.finish_crawl(self.crawl_id, stats, now())
+        stats["not_modified"] = self.pages_by_status.get("304", 0)
+        finished = now() if reason in FINISHED_REASONS else None
+        self.archive.finish_crawl(self.crawl_id, stats, finished)
         self.archive.close()
         logger.info("Crawl summary: %s", json.dumps(stats, ensure_ascii=False))
 

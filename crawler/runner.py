@@ -17,7 +17,8 @@ class CrawlError(ArchiveError):
 
 
 def crawl_settings(db_path: str | Path, *, delay: float | None = None, max_pages: int | None = None,
-                   log_level: str = "WARNING", overrides: dict | None = None) -> Settings:  # fmt: skip
+                   warc_dir: str | Path | None = None, log_level: str = "WARNING",
+                   overrides: dict | None = None) -> Settings:  # fmt: skip
     """The project's settings (`crawler.settings`) with the command line's choices on top."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -30,6 +31,8 @@ def crawl_settings(db_path: str | Path, *, delay: float | None = None, max_pages
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    if warc_dir:
+        settings.set("WARC_DIR", str(warc_dir), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -49,8 +52,13 @@ def _one_line_log_records() -> None:
         handler.addFilter(_OneLine())
 
 
-def run_crawl(start_url: str, db_path: str | Path, **options) -> dict:
+def run_crawl(start_url: str, db_path: str | Path, *, refresh_after: float = 30, full: bool = False,
+              **options) -> dict:  # fmt: skip
     """Crawl from `start_url` into the archive at `db_path`; return the crawl's row.
+
+    An unfinished crawl of the same start URL in that archive is resumed. Pages archived
+    less than `refresh_after` days ago are not requested again; `full` walks every
+    listing page even when it holds nothing new.
 
     Raises CrawlError when the start URL is no http(s) URL or its page could not be
     fetched at all (the failure is still recorded in `pages`).
@@ -62,7 +70,7 @@ def run_crawl(start_url: str, db_path: str | Path, **options) -> dict:
 
     settings = crawl_settings(db_path, **options)
     process = CrawlerProcess(settings)
-    process.crawl(CchcSpider, start_url=url)
+    process.crawl(CchcSpider, start_url=url, refresh_after=refresh_after, full=full)
     if settings.get("LOG_LEVEL") != "DEBUG":
         _one_line_log_records()  # after crawl(): that is when Scrapy installs its log handler
     process.start()

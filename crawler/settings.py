@@ -41,6 +41,13 @@ TELNETCONSOLE_ENABLED = False
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 ARCHIVE_DB = "archive.db"
 
+# WARC capture, next to the downloader so payloads are kept as the server sent them
+# (before decompression, every retry and redirect included).
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WarcCaptureMiddleware": 950}
+WARC_DIR = None  # default: archive/warc/ beside ARCHIVE_DB
+WARC_MAX_BYTES = 1024**3
+ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

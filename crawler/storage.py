@@ -49,6 +49,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "site_id": int,
     "title": str,
     "published": str,
+    "year": int,  # of `published`: Datasette's year facet
     "published_raw": str,
     "category": str,
     "breadcrumb": str,
@@ -59,6 +60,8 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "extraction_method": str,
     "first_seen": str,
     "last_fetched": str,
+    "removed_at": str,
+    "attachment_text": str,
     "search_folded": str,
 }
 _PAGE_COLUMNS: dict[str, type] = {
@@ -73,6 +76,35 @@ _PAGE_COLUMNS: dict[str, type] = {
     "canonical_url": str,
     "size": int,
     "crawl_id": int,
+    "etag": str,
+    "last_modified": str,
+    "warc_file": str,
+    "warc_offset": int,
+    "warc_record_type": str,
+    "payload_digest": str,
+    "captured": str,
+}
+_REVISION_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "fetched": str,
+    "content_sha256": str,
+    "title": str,
+    "published": str,
+    "body_text": str,
+    "crawl_id": int,
+}
+_FRONTIER_COLUMNS: dict[str, type] = {"crawl_id": int, "url": str}
+_ATTACHMENT_FILE_COLUMNS: dict[str, type] = {
+    "url": str,
+    "fetched": str,
+    "status": int,
+    "content_type": str,
+    "size": int,
+    "sha256": str,
+    "kind": str,
+    "text": str,
+    "error": str,
 }
 _LINK_COLUMNS: dict[str, type] = {
     "from_url": str,
@@ -91,7 +123,7 @@ _CRAWL_COLUMNS: dict[str, type] = {
     "settings": str,
     "stats": str,
 }
-_FTS_COLUMNS = ["title", "body_text", "search_folded"]
+_FTS_COLUMNS = ["title", "body_text", "attachment_text", "search_folded"]
 _FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 # Article dict key -> links.kind.
@@ -116,6 +148,9 @@ _ARTICLE_UPSERT = _upsert_sql(
     "articles", [c for c in _ARTICLE_COLUMNS if c != "id"], "url", _ARTICLE_UPDATED
 )
 _PAGE_UPSERT = _upsert_sql("pages", list(_PAGE_COLUMNS), "url", _PAGE_UPDATED)
+_ATTACHMENT_FILE_UPSERT = _upsert_sql(
+    "attachment_files", list(_ATTACHMENT_FILE_COLUMNS), "url", list(_ATTACHMENT_FILE_COLUMNS)[1:]
+)
 
 # --- search helpers ----------------------------------------------------------------
 
@@ -164,6 +199,11 @@ def _quote_terms(query: str) -> str:
             continue
         parts.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
     return " ".join(parts)
+
+
+def _folded(title: str, body_text: str, attachment_text: str | None) -> str:
+    """What queries without diacritics are matched against: title, body, attachments."""
+    return fold(nfc("\n".join(part for part in (title, body_text, attachment_text) if part)))
 
 
 def _as_phrase(query: str) -> str:
@@ -279,6 +319,22 @@ class Archive:
         db["attachments"].create_index(["article_url", "url"], unique=True, if_not_exists=True)
         db["attachments"].create_index(["article_url"], if_not_exists=True)
         db["crawls"].create(_CRAWL_COLUMNS, pk="id", if_not_exists=True)
+        db["revisions"].create(_REVISION_COLUMNS, pk="id", not_null={"url"}, if_not_exists=True)
+        db["revisions"].create_index(["url"], if_not_exists=True)
+        db["frontier"].create(_FRONTIER_COLUMNS, pk=("crawl_id", "url"), if_not_exists=True)
+        db["attachment_files"].create(_ATTACHMENT_FILE_COLUMNS, pk="url", if_not_exists=True)
+        fill_year = "year" not in db["articles"].columns_dict
+        # An archive made by an older version gains the newer columns, empty.
+        for table, columns in (("articles", _ARTICLE_COLUMNS), ("pages", _PAGE_COLUMNS)):
+            missing = {c: t for c, t in columns.items() if c not in db[table].columns_dict}
+            for column, column_type in missing.items():
+                db[table].add_column(column, column_type)
+        if fill_year:  # the year is derived, so an older archive can have it at once
+            with self._transaction() as conn:
+                conn.execute(
+                    "UPDATE articles SET year = CAST(substr(published, 1, 4) AS INTEGER) "
+                    "WHERE published GLOB '[0-9][0-9][0-9][0-9]*'"
+                )
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -315,13 +371,16 @@ class Archive:
             )
         return int(cursor.lastrowid)
 
-    def finish_crawl(self, crawl_id: int, stats: dict, finished: str) -> None:
-        """Record the end time and final statistics of a crawl."""
+    def finish_crawl(self, crawl_id: int, stats: dict, finished: str | None) -> None:
+        """Record the end time and statistics of a crawl; `finished=None`: interrupted, to resume."""
         with self._transaction() as conn:
             conn.execute(
                 "UPDATE crawls SET finished = ?, stats = ? WHERE id = ?",
                 (finished, _json(stats), crawl_id),
             )
+            if finished:
+                # The frontier only serves to resume; a finished crawl needs it no more.
+                conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
 
     def save_page(self, page: dict) -> None:
         """Insert or replace the record of one fetched URL."""
@@ -329,7 +388,7 @@ class Archive:
         with self._transaction() as conn:
             conn.execute(_PAGE_UPSERT, row)
 
-    def save_article(self, article: dict, fetched: str) -> None:
+    def save_article(self, article: dict, fetched: str, crawl_id: int | None = None) -> None:
         """Upsert an article and replace its links, images and attachments, atomically."""
         url = article.get("url")
         if not url:
@@ -337,6 +396,10 @@ class Archive:
         title = article.get("title") or ""
         body_text = article.get("body_text") or ""
         row = {column: article.get(column) for column in _ARTICLE_UPDATED}
+        published = row.get("published") or ""
+        attachment_text = self._attachment_text(
+            [a["url"] for a in article.get("attachments") or [] if a.get("url")]
+        )
         row.update(
             url=url,
             title=title,
@@ -344,7 +407,10 @@ class Archive:
             breadcrumb=_json(list(article.get("breadcrumb") or [])),
             first_seen=fetched,
             last_fetched=fetched,
-            search_folded=fold(nfc(title + "\n" + body_text)),
+            removed_at=None,  # captured again: it is back, if it had gone
+            attachment_text=attachment_text,
+            search_folded=_folded(title, body_text, attachment_text),
+            year=int(published[:4]) if published[:4].isdigit() else None,
         )
         links = [
             (url, link["url"], kind, link.get("title"), link.get("published"))
@@ -363,6 +429,17 @@ class Archive:
             if attachment.get("url")
         ]
         with self._transaction() as conn:
+            previous = conn.execute(
+                "SELECT content_sha256 FROM articles WHERE url = ?", (url,)
+            ).fetchone()
+            if previous is None or previous[0] != row.get("content_sha256"):
+                # Every distinct version is kept, the first one included.
+                conn.execute(
+                    "INSERT INTO revisions (url, fetched, content_sha256, title, published, "
+                    "body_text, crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (url, fetched, row.get("content_sha256"), title, row.get("published"),
+                     body_text, crawl_id),
+                )
             conn.execute(_ARTICLE_UPSERT, row)
             conn.execute("DELETE FROM links WHERE from_url = ?", (url,))
             conn.execute("DELETE FROM images WHERE article_url = ?", (url,))
@@ -382,6 +459,105 @@ class Archive:
                 "INSERT OR IGNORE INTO attachments (article_url, url, name) VALUES (?, ?, ?)",
                 attachments,
             )
+
+    def save_capture(self, capture: dict, crawl_id: int | None = None) -> None:
+        """Save everything one response brings, in one transaction, so a crash loses none of it.
+
+        `capture` has `page` (a pages row), and optionally `article`, `attachment` (an
+        attachment_files row) and `requested` (the URLs this page added to the frontier).
+        """
+        page = dict(capture["page"], crawl_id=crawl_id)
+        url, fetched, status = page["url"], page["fetched"], page.get("status")
+        with self._transaction() as conn:
+            conn.execute(_PAGE_UPSERT, {column: page.get(column) for column in _PAGE_COLUMNS})
+            if capture.get("article"):
+                self.save_article(capture["article"], fetched, crawl_id)
+            if capture.get("attachment"):
+                self.save_attachment_file(capture["attachment"])
+            if status == 304:
+                # Not modified: the archived copy stands, revalidated now.
+                conn.execute("UPDATE articles SET last_fetched = ? WHERE url = ?", (fetched, url))
+            elif status in (404, 410):
+                # Gone from the site: the article keeps its rows and is marked, never deleted.
+                conn.execute(
+                    "UPDATE articles SET removed_at = ? WHERE url = ? AND removed_at IS NULL",
+                    (fetched, url),
+                )
+            if crawl_id is not None and capture.get("requested"):
+                conn.executemany(
+                    "INSERT OR IGNORE INTO frontier (crawl_id, url) VALUES (?, ?)",
+                    [(crawl_id, requested) for requested in capture["requested"]],
+                )
+
+    def save_attachment_file(self, file: dict) -> None:
+        """Record a downloaded attachment and put its text in the articles that link it."""
+        row = {column: file.get(column) for column in _ATTACHMENT_FILE_COLUMNS}
+        with self._transaction() as conn:
+            conn.execute(_ATTACHMENT_FILE_UPSERT, row)
+            linking = conn.execute(
+                "SELECT DISTINCT article_url FROM attachments WHERE url = ?", (row["url"],)
+            ).fetchall()
+            for (article_url,) in linking:
+                urls = [u for (u,) in conn.execute(
+                    "SELECT url FROM attachments WHERE article_url = ? ORDER BY rowid", (article_url,)
+                )]  # fmt: skip
+                text = self._attachment_text(urls)
+                conn.execute(
+                    "UPDATE articles SET attachment_text = ?, "
+                    "search_folded = ? WHERE url = ?",
+                    (text, _folded(*self._title_and_body(article_url), text), article_url),
+                )
+
+    def _attachment_text(self, urls: list[str]) -> str | None:
+        """The extracted text of these attachments, one after the other; None if none."""
+        if not urls:
+            return None
+        marks = ", ".join("?" for _ in urls)
+        texts = dict(self.db.execute(
+            f"SELECT url, text FROM attachment_files WHERE url IN ({marks}) AND text != ''", urls
+        ).fetchall())  # fmt: skip
+        joined = "\n\n".join(texts[u] for u in dict.fromkeys(urls) if texts.get(u))
+        return joined or None
+
+    def _title_and_body(self, url: str) -> tuple[str, str]:
+        row = self.db.execute("SELECT title, body_text FROM articles WHERE url = ?", (url,)).fetchone()
+        return (row[0] or "", row[1] or "") if row else ("", "")
+
+    def begin_crawl(self, start_url: str, settings: dict, started: str) -> tuple[int, bool]:
+        """Resume the unfinished crawl of `start_url`, or start a new one: (crawl id, resumed)."""
+        row = self.db.execute(
+            "SELECT id FROM crawls WHERE start_url = ? AND finished IS NULL ORDER BY id DESC LIMIT 1",
+            (start_url,),
+        ).fetchone()
+        if row:
+            return int(row[0]), True
+        return self.start_crawl(start_url, settings, started), False
+
+    def pending(self, crawl_id: int) -> list[str]:
+        """URLs a crawl requested that it has not fetched yet: where a resumed crawl goes on."""
+        return [url for (url,) in self.db.execute(
+            "SELECT f.url FROM frontier AS f LEFT JOIN pages AS p ON p.url = f.url "
+            "WHERE f.crawl_id = ? AND (p.url IS NULL OR p.crawl_id IS NOT f.crawl_id) "
+            "ORDER BY f.rowid",
+            (crawl_id,),
+        )]  # fmt: skip
+
+    def known_pages(self) -> dict[str, dict]:
+        """Every URL fetched before, with what a re-crawl needs to know of it."""
+        columns = ("url", "page_type", "status", "fetched", "crawl_id", "etag", "last_modified",
+                   "payload_digest", "captured")  # fmt: skip
+        cursor = self.db.execute(f"SELECT {', '.join(columns)} FROM pages")
+        return {row[0]: dict(zip(columns, row)) for row in cursor}
+
+    def history(self, url: str) -> list[dict]:
+        """The archived versions of an article, oldest first."""
+        cursor = self.db.execute(
+            "SELECT id, url, fetched, content_sha256, title, published, body_text, crawl_id "
+            "FROM revisions WHERE url = ? ORDER BY id",
+            (url,),
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
 
     # --- reading -------------------------------------------------------------------
 
@@ -552,3 +728,39 @@ class Archive:
     ) -> None:
         """Close the archive."""
         self.close()
+
+    # --- reading for researchers: export and Datasette ------------------------------
+
+    @staticmethod
+    def public_article_columns() -> list[str]:
+        """The articles' columns meant for researchers: all but the folded copy for search."""
+        return [column for column in _ARTICLE_COLUMNS if column != "search_folded"]
+
+    def iter_articles(
+        self, *, since: str | None = None, category: str | None = None
+    ) -> Iterator[dict]:
+        """Articles' public columns, one dict at a time, by id; `since` is YYYY-MM-DD."""
+        columns = self.public_article_columns()
+        # A cursor read lazily, and by id (the primary key, so no sort): a large archive
+        # never sits in memory. ISO 8601 dates compare as text: "2021-09-24T…" >= "2021-09-24".
+        cursor = self.db.conn.execute(
+            f"SELECT {', '.join(columns)} FROM articles "
+            "WHERE (:since IS NULL OR published >= :since) "
+            "AND (:category IS NULL OR category = :category) ORDER BY id",
+            {"since": since, "category": category},
+        )
+        try:
+            for values in cursor:
+                yield dict(zip(columns, values))
+        finally:
+            cursor.close()
+
+    @staticmethod
+    def snippet(text: str | None, query: str | None, start: str = "[", end: str = "]") -> str:
+        """A ~30-word window of `text` around the words of `query`, marked; diacritics ignored."""
+        text = nfc(text or "")
+        terms = _query_terms(nfc(query or ""), plain=True)
+        # The words side by side first, as search ranks them: "[Đảng bộ]", not a stray "[bộ]".
+        phrase = " ".join(term for term, _prefix in terms)
+        spans = _match_spans(text, [(phrase, False)]) if len(terms) > 1 else []
+        return _snippet(text, spans or _match_spans(text, terms), start, end)

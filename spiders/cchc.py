@@ -1,84 +1,121 @@
-"""The `cchc` spider: walks cchc.laichau.gov.vn and hands every page to the archive.
+"""The `cchc` spider: walks cchc.laichau.gov.vn and hands every response to the archive.
 
-Thin wiring: what a page is and what it holds comes from `crawler.extract`; which links
-are followed, from `crawler.urls`; saving, from the pipeline.
+Thin wiring: what a page is and holds comes from `crawler.extract`, which links are
+followed from `crawler.urls`, what a re-crawl requests from `crawler.frontier`, the text
+of attached files from `crawler.attachments`; the pipeline saves each Capture.
 """
 
 from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler import site
-from crawler.dates import now
-from crawler.extract import ParseError, extract_page
-from crawler.items import ArticleRecord, PageRecord
+from crawler.dates import VIETNAM, now
+from crawler.extract import ParseError, extract_page, is_html
+from crawler.frontier import Policy, conditional_headers, decide, links_to_follow
+from crawler.items import Capture, PageRecord
+from crawler.storage import Archive
 from crawler.urls import canonicalize_url, host_of, is_attachment, is_skipped, same_site
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
 class CchcSpider(scrapy.Spider):
-    """Crawl every page of the portal reachable from the start URL, on its host only."""
+    """Crawl every page of the portal reachable from the start URL, on its host only.
+
+    Arguments (`-a name=value`): `start_url`; `refresh_after` (days, default 30): pages
+    archived more recently are not requested again; `full` (1): walk every page of
+    every listing even when it holds nothing new.
+    """
 
     name = "cchc"
 
-    def __init__(self, start_url: str | None = None, *args, **kwargs) -> None:
+    def __init__(self, start_url: str | None = None, refresh_after: str | float = 30, full: str | bool = False,
+                 *args, **kwargs) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.start_url = canonicalize_url(start_url or site.HOME_URL)
         if not self.start_url:
             raise ValueError(f"not an http(s) URL: {start_url}")
         self.allowed_domains = [host_of(self.start_url)]
+        self.refresh_after = timedelta(days=float(refresh_after))
+        self.full = str(full).lower() in ("1", "true", "yes")
+        self.known: dict[str, dict] = {}
         self.stored_articles: set[str] = set()
+        self.policy: Policy | None = None
 
     async def start(self):
-        """Begin at the start URL (robots.txt is fetched first by Scrapy)."""
-        yield self._request(self.start_url)
+        """The start URL, what an interrupted crawl left, and known pages due for revalidation."""
+        for request in self.start_requests():
+            yield request
 
-    def start_requests(self):  # Scrapy < 2.13
-        """Begin at the start URL."""
-        yield self._request(self.start_url)
+    def start_requests(self):
+        """Plan the crawl from what the archive already holds."""
+        crawl_id = self.crawler.stats.get_value("archive/crawl_id")
+        with Archive(self.settings.get("ARCHIVE_DB", "archive.db")) as archive:
+            self.known = archive.known_pages()
+            pending = archive.pending(crawl_id) if crawl_id else []
+        self.policy = Policy(crawl_id=crawl_id, start_url=self.start_url, refresh_after=self.refresh_after, full=self.full)
+        moment = datetime.now(VIETNAM)
+        seeds = [self.start_url, *pending]
+        # Known pages whose copy is older than the refresh window are revalidated even
+        # if no page links to them any more; a removed article shows up this way.
+        seeds += [url for url, page in self.known.items() if page.get("page_type") not in ("redirect", "skipped")
+                  and self._follows(url, attachments=True)]  # fmt: skip
+        for url in dict.fromkeys(seeds):
+            known = self.known.get(url)
+            if url in pending:  # requested before the interruption: decided already
+                yield self._request(url, headers=conditional_headers(known or {}))
+                continue
+            decision = decide(url, known, self.policy, moment)
+            if decision.fetch:
+                yield self._request(url, headers=decision.headers)
 
-    def _request(self, url: str, **meta) -> scrapy.Request:
+    def _request(self, url: str, headers: dict | None = None, **meta) -> scrapy.Request:
         # Redirects are handled here, not by Scrapy's middleware, so that every hop gets
         # its row in `pages` even when its target was already crawled.
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta={"dont_redirect": True, **meta})
+        meta = {"dont_redirect": True, "handle_httpstatus_all": True, **meta}
+        if is_attachment(url):
+            meta["download_maxsize"] = self.settings.getint("ATTACHMENT_MAX_BYTES")
+        return scrapy.Request(url, headers=headers, callback=self.parse, errback=self.failed, meta=meta)
 
     def parse(self, response):
-        """Record the page, its article if it has one, and follow its links on the site."""
-        fetched = now()
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        page = PageRecord(
-            url=response.url,
-            fetched=fetched,
-            status=response.status,
-            content_type=content_type,
-            size=len(response.body),
-            redirected_from=response.meta.get("redirected_from"),
-        )
+        """Record the response, its article or attached file, and follow its links on the site."""
+        page = self._page(response)
         alias = response.meta.get("alias_of")
-        if 300 <= response.status < 400 and response.headers.get("Location"):
-            yield from self._redirect(response, page, alias)
+        if 300 <= response.status < 400 and response.status != 304 and response.headers.get("Location"):
+            capture, request = self._redirect(response, page, alias)
+            if request is not None:
+                yield request
+            yield capture
+            return
+        if response.status == 304:
+            known = self.known.get(response.url) or {}
+            page.page_type = known.get("page_type") or "page"
+            page.etag = page.etag or known.get("etag")
+            page.last_modified = page.last_modified or known.get("last_modified")
+            yield Capture(page)
             return
         if response.status >= 400:
             page.page_type, page.error = "error", f"HTTP {response.status}"
-            yield page
-            yield from self._store_alias(alias, fetched)
+            yield Capture(page, article=self._alias_article(alias))
             return
-        if not isinstance(response, TextResponse) or not _is_html(content_type, response):
+        if not is_html(page.content_type, response.body):
             page.page_type = "attachment"
-            yield page
+            yield Capture(page, attachment=_attachment(response, page))
             return
         try:
-            info = extract_page(response.text, response.url)
+            # Scrapy decoded a declared HTML page already; anything else is decoded from bytes.
+            html = response.text if isinstance(response, TextResponse) else response.body
+            info = extract_page(html, response.url, content_type=page.content_type)
         except (ParseError, ValueError) as error:
             page.page_type, page.error = "error", f"unparseable page: {error}"
-            yield page
+            yield Capture(page, article=self._alias_article(alias))
             return
         page.page_type, page.canonical_url = info.page_type, info.canonical_url
-        yield page
-
+        capture = Capture(page)
+        requests = []
         article = info.article
         if article is not None:
             canonical = info.canonical_url
@@ -87,53 +124,105 @@ class CchcSpider(scrapy.Spider):
                 # address, fetched in its own right; this copy stands in if that fails.
                 article["url"] = canonical
                 if canonical not in self.stored_articles:
-                    yield self._request(canonical, alias_of=ArticleRecord(article, fetched))
+                    requests.append(self._request(canonical, alias_of=article))
             else:
                 self.stored_articles.add(article["url"])
-                yield ArticleRecord(article, fetched)
+                capture.article = article
+            for attachment in article["attachments"]:
+                requests.append(attachment["url"])
         elif alias is not None:
-            yield from self._store_alias(alias, fetched)
-
-        for url in info.links:
-            if self._follows(url):
-                yield self._request(url)
+            capture.article = self._alias_article(alias)
+        links = [url for url in info.links if self._follows(url)]
+        if info.page_type == "listing":
+            links = links_to_follow(response.url, links, self.known, self.policy)
+        requests.extend(links)
+        moment = datetime.now(VIETNAM)
+        for request in requests:
+            if isinstance(request, str):
+                if not self._follows(request, attachments=True):
+                    continue
+                decision = decide(request, self.known.get(request), self.policy, moment)
+                if not decision.fetch:
+                    continue
+                request = self._request(request, headers=decision.headers)
+            capture.requested.append(request.url)
+            yield request
+        yield capture
 
     def failed(self, failure):
-        """Record a request that got no response at all (timeout, refused, DNS…)."""
-        if failure.check(IgnoreRequest):
-            return  # robots.txt or the offsite rule: deliberately not fetched
+        """Record a request that got no response at all (timeout, refused, too large…)."""
         request = failure.request
+        if failure.check(IgnoreRequest):
+            if "robots.txt" in str(failure.value).lower():
+                page = PageRecord(url=request.url, fetched=now(), page_type="skipped", error="forbidden by robots.txt")
+                yield Capture(page)
+            return
         error = failure.value
         message = f"{type(error).__name__}: {error}".splitlines()[0][:500]
-        yield PageRecord(url=request.url, fetched=now(), page_type="error", error=message)
-        yield from self._store_alias(request.meta.get("alias_of"), now())
+        page = PageRecord(url=request.url, fetched=now(), page_type="error", error=message)
+        yield Capture(page, article=self._alias_article(request.meta.get("alias_of")))
 
-    def _redirect(self, response, page: PageRecord, alias: ArticleRecord | None):
+    def _page(self, response) -> PageRecord:
+        headers = response.headers
+        warc = response.meta.get("warc")
+        return PageRecord(
+            url=response.url,
+            fetched=now(),
+            status=response.status,
+            content_type=_header(headers, "Content-Type"),
+            size=len(response.body),
+            redirected_from=response.meta.get("redirected_from"),
+            etag=_header(headers, "ETag"),
+            last_modified=_header(headers, "Last-Modified"),
+            warc_file=warc.warc_file if warc else None,
+            warc_offset=warc.warc_offset if warc else None,
+            warc_record_type=warc.warc_record_type if warc else None,
+            payload_digest=warc.payload_digest if warc else None,
+            captured=warc.captured if warc else None,
+        )
+
+    def _redirect(self, response, page: PageRecord, alias: dict | None) -> tuple[Capture, scrapy.Request | None]:
         location = response.headers["Location"].decode("latin-1")
         page.page_type = "redirect"
         page.redirect_to = canonicalize_url(location, response.url)
+        capture, request = Capture(page), None
         if page.redirect_to is None:
             page.error = f"redirect to an unusable address: {location[:200]}"
         elif not same_site(page.redirect_to, self.start_url):
             page.error = "redirect off the site, not followed"
-        yield page
-        if page.redirect_to and self._follows(page.redirect_to):
+        elif self._follows(page.redirect_to, attachments=True):
             # A loop ends by itself: Scrapy's duplicate filter drops an address seen before.
             meta = {"redirected_from": page.redirected_from or response.url}
             if alias is not None:
                 meta["alias_of"] = alias
-            yield self._request(page.redirect_to, **meta)
+            capture.requested.append(page.redirect_to)
+            request = self._request(page.redirect_to, **meta)
+        return capture, request
 
-    def _store_alias(self, alias: ArticleRecord | None, fetched: str):
-        if alias is not None and alias.article["url"] not in self.stored_articles:
-            self.stored_articles.add(alias.article["url"])
-            yield alias
+    def _alias_article(self, alias: dict | None) -> dict | None:
+        if alias is not None and alias["url"] not in self.stored_articles:
+            self.stored_articles.add(alias["url"])
+            return alias
+        return None
 
-    def _follows(self, url: str) -> bool:
-        return same_site(url, self.start_url) and not is_attachment(url) and not is_skipped(url)
+    def _follows(self, url: str, attachments: bool = False) -> bool:
+        return (same_site(url, self.start_url) and not is_skipped(url)
+                and (attachments or not is_attachment(url)))  # fmt: skip
 
 
-def _is_html(content_type: str | None, response) -> bool:
-    if content_type:
-        return content_type.split(";")[0].strip().lower() in HTML_TYPES
-    return response.body.lstrip()[:1] == b"<"
+def _header(headers, name: str) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _attachment(response, page: PageRecord) -> dict:
+    """The downloaded file: size, hash and its text (or why there is none)."""
+    from crawler.attachments import extract_text  # pypdf and python-docx load only when needed
+
+    body = response.body
+    extracted = extract_text(body, response.url, page.content_type)
+    return {
+        "url": response.url, "fetched": page.fetched, "status": response.status,
+        "content_type": page.content_type, "size": len(body), "sha256": hashlib.sha256(body).hexdigest(),
+        "kind": extracted.kind, "text": extracted.text, "error": extracted.error,
+    }  # fmt: skip

@@ -76,7 +76,6 @@ def test_requests_are_polite_and_canonical(crawled):
     assert requested[0] == "/robots.txt"
     assert not [p for p in requested if p.startswith(("/tim-kiem", "/Admin"))]
     assert not [p for p in requested if "utm_" in p or "fbclid" in p or "zarsrc" in p or "#" in p]
-    assert not [p for p in requested if p.lower().endswith((".pdf", ".doc", ".docx", ".xls", ".xlsx"))]
     page_requests = [p for p in requested if p != "/robots.txt"]
     assert len(page_requests) == len(set(page_requests)), "a page was requested twice"
     agents = {headers.get("User-Agent") for method, path, headers in crawled.requests}

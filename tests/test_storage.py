@@ -132,6 +132,8 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
         "extraction_method": "TEXT",
         "first_seen": "TEXT",
         "last_fetched": "TEXT",
+        "removed_at": "TEXT",
+        "attachment_text": "TEXT",
         "search_folded": "TEXT",
     }
     assert archive.db["articles"].pks == ["id"]
@@ -147,6 +149,13 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
         "canonical_url": "TEXT",
         "size": "INTEGER",
         "crawl_id": "INTEGER",
+        "etag": "TEXT",
+        "last_modified": "TEXT",
+        "warc_file": "TEXT",
+        "warc_offset": "INTEGER",
+        "warc_record_type": "TEXT",
+        "payload_digest": "TEXT",
+        "captured": "TEXT",
     }
     assert archive.db["pages"].pks == ["url"]
     assert list(columns(archive, "links")) == ["from_url", "to_url", "kind", "title", "published"]
@@ -173,7 +182,7 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
     assert "FTS5" in fts_sql
     assert "unicode61 remove_diacritics 2" in fts_sql
     assert 'content="articles"' in fts_sql
-    assert archive.db["articles_fts"].columns_dict.keys() == {"title", "body_text", "search_folded"}
+    assert archive.db["articles_fts"].columns_dict.keys() == {"title", "body_text", "attachment_text", "search_folded"}
     assert {t.name for t in archive.db["articles"].triggers} == {
         "articles_ai",
         "articles_ad",
@@ -444,7 +453,7 @@ def test_save_page_upsert(archive: Archive) -> None:
     again = {"url": page["url"], "status": 500, "page_type": "error", "error": "HTTP 500"}
     archive.save_page({**again, "fetched": T2})
     assert archive.db.execute("SELECT * FROM pages").fetchall() == [
-        (page["url"], 500, None, "error", T2, "HTTP 500", None, None, None, None, None)
+        (page["url"], 500, None, "error", T2, "HTTP 500") + (None,) * 12
     ]
 
 
@@ -511,6 +520,13 @@ def test_last_crawl_and_page(archive: Archive) -> None:
         "canonical_url": None,
         "size": None,
         "crawl_id": second,
+        "etag": None,
+        "last_modified": None,
+        "warc_file": None,
+        "warc_offset": None,
+        "warc_record_type": None,
+        "payload_digest": None,
+        "captured": None,
     }
 
 

@@ -1,0 +1,77 @@
+"""Downloader middleware that keeps every exchange of a crawl in WARC files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from scrapy import signals
+
+from .warc import Exchange, WarcWriter, index
+
+logger = logging.getLogger(__name__)
+
+
+def default_warc_dir(db_path: str | Path) -> Path:
+    """`archive/warc/` beside the database file."""
+    return Path(db_path).resolve().parent / "archive" / "warc"
+
+
+class WarcCaptureMiddleware:
+    """Writes each request and its response to WARC, as received.
+
+    It sits next to the downloader (after Scrapy's decompression in the chain of
+    process_response), so the payload is stored as the server sent it, and every
+    attempt is kept: retried 503s, redirects, robots.txt. Where the record went is put
+    in `request.meta["warc"]` for the `pages` row.
+    """
+
+    def __init__(self, folder: Path, max_bytes: int, info: dict) -> None:
+        self.folder = folder
+        self.writer = WarcWriter(folder, prefix="cchc", info=info, max_bytes=max_bytes)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """Read WARC_DIR (default: beside ARCHIVE_DB) and WARC_MAX_BYTES."""
+        settings = crawler.settings
+        folder = Path(settings.get("WARC_DIR") or default_warc_dir(settings.get("ARCHIVE_DB", "archive.db")))
+        info = {"operator": settings.get("USER_AGENT"), "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"}
+        middleware = cls(folder, settings.getint("WARC_MAX_BYTES"), info)
+        middleware.crawler = crawler
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request, response, spider=None):
+        """Write the exchange; note in the request where its record is."""
+        spider = spider or self.crawler.spider
+        if not self.writer.info.get("crawl"):
+            self.writer.info.update(crawl=self.crawler.stats.get_value("archive/crawl_id"),
+                                    start_url=getattr(spider, "start_url", None))  # fmt: skip
+        exchange = Exchange(
+            url=response.url,
+            method=request.method,
+            request_headers=_pairs(request.headers),
+            status=response.status,
+            response_headers=_pairs(response.headers),
+            body=response.body,
+            protocol=response.protocol or "HTTP/1.1",
+        )
+        known = (getattr(spider, "known", None) or {}).get(response.url)
+        request.meta["warc"] = self.writer.write(exchange, known)
+        return response
+
+    def spider_closed(self, spider=None, reason=None) -> None:
+        """Close the WARC file and rebuild the folder's CDXJ index."""
+        self.writer.close()
+        try:
+            index(self.folder)
+        except Exception as error:  # an index can be rebuilt later; the captures are safe
+            logger.warning("could not index %s: %s", self.folder, error)
+
+
+def _pairs(headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]

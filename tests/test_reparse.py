@@ -1,0 +1,48 @@
+"""Re-extraction from the WARC captures gives the rows the crawl itself stored."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from crawler.cli import cli
+from crawler.reparse import reparse
+from crawler.storage import Archive
+
+ARTICLE_FIELDS = ("url", "site_id", "title", "published", "published_raw", "category", "breadcrumb", "body_text",
+                  "body_html", "word_count", "content_sha256", "extraction_method", "attachment_text", "search_folded")  # fmt: skip
+
+
+def rows(db_path, sql: str) -> list[tuple]:
+    return sorted(sqlite_utils.Database(db_path).execute(sql).fetchall(), key=repr)
+
+
+def test_reparse_yields_the_same_rows_as_the_crawl(crawled, tmp_path):
+    fresh = tmp_path / "reparsed.db"
+    with Archive(fresh) as archive:
+        report = reparse(archive, crawled.db_path.parent / "archive" / "warc")
+    assert report.errors == []
+    assert report.articles == sqlite_utils.Database(crawled.db_path)["articles"].count
+    for sql in (
+        f"SELECT {', '.join(ARTICLE_FIELDS)} FROM articles",
+        "SELECT from_url, to_url, kind, title, published FROM links",
+        "SELECT article_url, src, alt, caption FROM images",
+        "SELECT article_url, url, name FROM attachments",
+        "SELECT url, status, content_type, size, sha256, kind, text, error FROM attachment_files",
+    ):
+        assert rows(fresh, sql) == rows(crawled.db_path, sql), sql
+
+
+def test_reparse_command_shows_progress_and_counts(crawled, tmp_path):
+    fresh = tmp_path / "again.db"
+    Archive(fresh).close()
+    folder = str(crawled.db_path.parent / "archive" / "warc")
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(fresh), "--warc-dir", folder])
+    assert result.exit_code == 0, result.output
+    assert "articles and" in result.output and "Reparsing" in result.output
+
+
+def test_reparse_without_captures_is_one_line(tmp_path):
+    Archive(tmp_path / "empty.db").close()
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "empty.db"), "--warc-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1 and result.output.startswith("Error: no WARC files in")

@@ -1,0 +1,85 @@
+"""WARC captures: written with warcio, read back with digests checked, rotated, revisited."""
+
+from __future__ import annotations
+
+import gzip
+from collections import Counter
+
+import sqlite_utils
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.warc import Exchange, WarcWriter, index, iter_responses, payload_digest, warc_files
+
+URL = "https://cchc.laichau.gov.vn/a-1.html"
+
+
+def exchange(body: bytes, status: int = 200, url: str = URL) -> Exchange:
+    return Exchange(url=url, method="GET", request_headers=[("User-Agent", "cchc-archive/test")], status=status,
+                    response_headers=[("Content-Type", "text/html; charset=utf-8"), ("Transfer-Encoding", "chunked")],
+                    body=body)  # fmt: skip
+
+
+def records(folder) -> list:
+    found = []
+    for path in warc_files(folder):
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream, check_digests="raise"):
+                found.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
+                              record.rec_headers.get_header("WARC-Profile")))  # fmt: skip
+                record.content_stream().read()
+    return found
+
+
+def test_exchange_round_trip_with_digests(tmp_path):
+    writer = WarcWriter(tmp_path, prefix="t", info={"crawl": 1})
+    written = writer.write(exchange("Đảng bộ".encode()))
+    writer.close()
+    assert written.warc_record_type == "response"
+    assert written.payload_digest == payload_digest("Đảng bộ".encode())
+    assert [r[0] for r in records(tmp_path)] == ["warcinfo", "request", "response"]
+    (response,) = iter_responses(tmp_path)
+    assert response.body == "Đảng bộ".encode() and response.status == 200
+    assert "Transfer-Encoding" not in response.headers  # the stored payload is de-chunked
+    with open(tmp_path / written.warc_file, "rb") as stream:
+        stream.seek(written.warc_offset)
+        record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") == URL
+
+
+def test_same_payload_and_not_modified_become_revisits(tmp_path):
+    writer = WarcWriter(tmp_path, prefix="t", info={})
+    first = writer.write(exchange(b"<p>x</p>"))
+    known = {"payload_digest": first.payload_digest, "captured": first.captured}
+    again = writer.write(exchange(b"<p>x</p>"), known)
+    not_modified = writer.write(exchange(b"", status=304), known)
+    changed = writer.write(exchange(b"<p>y</p>"), known)
+    writer.close()
+    assert [w.warc_record_type for w in (first, again, not_modified, changed)] == ["response", "revisit", "revisit", "response"]
+    profiles = [r[2] for r in records(tmp_path) if r[0] == "revisit"]
+    assert profiles == ["http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+                        "http://netpreserve.org/warc/1.1/revisit/server-not-modified"]  # fmt: skip
+
+
+def test_files_rotate_by_size_and_are_indexed(tmp_path):
+    writer = WarcWriter(tmp_path, prefix="t", info={}, max_bytes=2000)
+    for number in range(6):
+        writer.write(exchange(bytes(range(256)) * 8, url=f"{URL}?n={number}"))
+    writer.close()
+    assert len(warc_files(tmp_path)) > 1
+    cdxj = index(tmp_path).read_text().splitlines()
+    assert len([line for line in cdxj if '"mime"' in line and "request" not in line]) >= 6
+    assert all(gzip.open(path).read(4) == b"WARC" for path in warc_files(tmp_path))
+
+
+def test_crawl_keeps_one_response_per_fetched_page(crawled):
+    db = sqlite_utils.Database(crawled.db_path)
+    folder = crawled.db_path.parent / "archive" / "warc"
+    found = records(folder)  # raises on any wrong block or payload digest
+    responses = Counter(url for kind, url, _ in found if kind == "response")
+    fetched = [row for row in db["pages"].rows if row["status"] is not None]
+    assert fetched
+    for row in fetched:
+        assert responses[row["url"]] == 1, row["url"]
+        assert row["warc_file"] and row["warc_offset"] is not None and row["warc_record_type"] == "response"
+    assert responses[crawled.url + "/robots.txt"] == 1
+    assert (folder / "index.cdxj").exists()
