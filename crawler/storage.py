@@ -606,10 +606,17 @@ class Archive:
             body = nfc(body_text or "")
             title_text = nfc(title or "")
             spans = _match_spans(body, terms)
-            if spans or not (title_spans := _match_spans(title_text, terms)):
-                snippet = _snippet(body or title_text, spans, start, end)
-            else:
+            attachment = None
+            if spans:
+                snippet = _snippet(body, spans, start, end)
+            elif title_spans := _match_spans(title_text, terms):
                 snippet = _snippet(title_text, title_spans, start, end)
+            elif found := self._matching_attachment(url, terms):
+                # The words are only in an attached file: say which one, quote it.
+                attachment, text, file_spans = found
+                snippet = _snippet(text, file_spans, start, end)
+            else:
+                snippet = _snippet(body or title_text, spans, start, end)
             results.append(
                 {
                     "url": url,
@@ -618,9 +625,23 @@ class Archive:
                     "category": category,
                     "rank": rank,
                     "snippet": snippet,
+                    "attachment": attachment,
                 }
             )
         return results
+
+    def _matching_attachment(self, article_url: str, terms) -> tuple[dict, str, list] | None:
+        """The first attachment of an article whose text holds the query's terms."""
+        cursor = self.db.execute(
+            "SELECT a.url, a.name, f.text FROM attachments AS a JOIN attachment_files AS f ON f.url = a.url "
+            "WHERE a.article_url = ? AND f.text IS NOT NULL ORDER BY a.rowid",
+            (article_url,),
+        )
+        for url, name, text in cursor:
+            spans = _match_spans(text, terms)
+            if spans:
+                return {"url": url, "name": name}, text, spans
+        return None
 
     def stats(self) -> dict:
         """Counts of articles and pages by facet, errors and the last five crawls."""

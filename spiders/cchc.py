@@ -61,8 +61,9 @@ class CchcSpider(scrapy.Spider):
         seeds = [self.start_url, *pending]
         # Known pages whose copy is older than the refresh window are revalidated even
         # if no page links to them any more; a removed article shows up this way.
-        seeds += [url for url, page in self.known.items() if page.get("page_type") not in ("redirect", "skipped")
-                  and self._follows(url, attachments=True)]  # fmt: skip
+        # (Listings are not seeded: they are re-read from the start page, as far as they hold news.)
+        seeds += [url for url, page in self.known.items()
+                  if page.get("page_type") not in ("listing", "redirect", "skipped") and self._follows(url, attachments=True)]  # fmt: skip
         for url in dict.fromkeys(seeds):
             known = self.known.get(url)
             if url in pending:  # requested before the interruption: decided already
@@ -115,7 +116,7 @@ class CchcSpider(scrapy.Spider):
             return
         page.page_type, page.canonical_url = info.page_type, info.canonical_url
         capture = Capture(page)
-        requests = []
+        wanted: list[tuple[str, dict]] = []  # (url, meta) of the requests this page leads to
         article = info.article
         if article is not None:
             canonical = info.canonical_url
@@ -124,29 +125,25 @@ class CchcSpider(scrapy.Spider):
                 # address, fetched in its own right; this copy stands in if that fails.
                 article["url"] = canonical
                 if canonical not in self.stored_articles:
-                    requests.append(self._request(canonical, alias_of=article))
+                    wanted.append((canonical, {"alias_of": article}))
             else:
                 self.stored_articles.add(article["url"])
                 capture.article = article
-            for attachment in article["attachments"]:
-                requests.append(attachment["url"])
+            wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
         elif alias is not None:
             capture.article = self._alias_article(alias)
         links = [url for url in info.links if self._follows(url)]
         if info.page_type == "listing":
             links = links_to_follow(response.url, links, self.known, self.policy)
-        requests.extend(links)
+        wanted += [(url, {}) for url in links]
         moment = datetime.now(VIETNAM)
-        for request in requests:
-            if isinstance(request, str):
-                if not self._follows(request, attachments=True):
-                    continue
-                decision = decide(request, self.known.get(request), self.policy, moment)
-                if not decision.fetch:
-                    continue
-                request = self._request(request, headers=decision.headers)
-            capture.requested.append(request.url)
-            yield request
+        for url, meta in wanted:
+            if not self._follows(url, attachments=True):
+                continue
+            decision = decide(url, self.known.get(url), self.policy, moment)
+            if decision.fetch:
+                capture.requested.append(url)
+                yield self._request(url, headers=decision.headers, **meta)
         yield capture
 
     def failed(self, failure):

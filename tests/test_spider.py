@@ -120,3 +120,108 @@ def test_second_crawl_upserts_without_duplicates(crawled, replica, replica_serve
         assert second[url]["last_fetched"] >= row["last_fetched"]
     assert db.execute("select count(*) from (select url from articles group by url having count(*) > 1)").fetchone()[0] == 0
     assert db["crawls"].count == 2
+
+
+ARCHIVED_ROWS = (
+    "SELECT url, title, published, published_raw, category, breadcrumb, body_text, body_html, content_sha256, "
+    "extraction_method, attachment_text FROM articles",
+    "SELECT url, status, page_type, error, redirect_to, canonical_url FROM pages",
+    "SELECT from_url, to_url, kind, title, published FROM links",
+    "SELECT article_url, src, alt, caption FROM images",
+    "SELECT article_url, url, name FROM attachments",
+    "SELECT url, sha256, kind, text, error FROM attachment_files",
+)
+
+
+def archived(db_path) -> dict[str, list]:
+    """The archive's content, without the times that differ from one crawl to another."""
+    db = sqlite_utils.Database(db_path)
+    return {sql: sorted(db.execute(sql).fetchall(), key=repr) for sql in ARCHIVED_ROWS}
+
+
+def test_a_crawl_killed_midway_resumes_to_the_same_archive(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from crawler.replica import ReplicaServer, build_replica
+
+    from .conftest import ROOT
+
+    with ReplicaServer(build_replica(n_articles=40)) as server:
+        reference = tmp_path / "reference.db"
+        assert run_scrapy_crawl(server.url + "/", reference).returncode == 0
+
+        interrupted = tmp_path / "interrupted.db"
+        command = [sys.executable, "-m", "scrapy", "crawl", "cchc", "-a", f"start_url={server.url}/",
+                   "-s", f"ARCHIVE_DB={interrupted}", "-s", "DOWNLOAD_DELAY=0.02", "-s", "AUTOTHROTTLE_ENABLED=False"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            if interrupted.exists():
+                db = sqlite_utils.Database(interrupted)
+                if "pages" in db.table_names() and db["pages"].count >= 40:
+                    break
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        killed_at = sqlite_utils.Database(interrupted)["pages"].count
+        assert 40 <= killed_at < sqlite_utils.Database(reference)["pages"].count
+        assert sqlite_utils.Database(interrupted).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+        result = run_scrapy_crawl(server.url + "/", interrupted)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "Resuming crawl 1" in result.stderr
+
+    assert archived(interrupted) == archived(reference)
+    db = sqlite_utils.Database(interrupted)
+    assert db["crawls"].count == 1 and list(db["crawls"].rows)[0]["finished"]
+    assert db["frontier"].count == 0
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_second_crawl_fetches_only_what_is_new_and_records_changes(tmp_path):
+    from crawler.replica import ReplicaServer, build_replica
+
+    replica = build_replica(n_articles=40)
+    db_path = tmp_path / "archive.db"
+    with ReplicaServer(replica) as server:
+        assert run_scrapy_crawl(server.url + "/", db_path).returncode == 0
+        first_requests = len(server.requests)
+        db = sqlite_utils.Database(db_path)
+        first_seen = {row["url"]: row["first_seen"] for row in db["articles"].rows}
+
+        # Unchanged site, default refresh window: only robots.txt, the start page and listings.
+        server.requests.clear()
+        assert run_scrapy_crawl(server.url + "/", db_path).returncode == 0
+        second = [path for _, path, _ in server.requests]
+        page_types = {row["url"]: row["page_type"] for row in db["pages"].rows}
+        assert len(second) < first_requests / 5
+        assert all(p == "/robots.txt" or page_types[server.url + p] == "listing" for p in second), second
+        assert not [p for p in second if "page=" in p]  # pagination stops at a page with nothing new
+
+        # Then: one article changed, one removed, one added; revalidate everything.
+        changed, removed = replica.articles[5].path, replica.articles[6].path
+        replica.revise([changed])
+        replica.remove([removed])
+        replica.add_articles(1)
+        server.requests.clear()
+        assert run_scrapy_crawl(server.url + "/", db_path, "-a", "refresh_after=0").returncode == 0
+
+    db = sqlite_utils.Database(db_path)
+    rows = {row["url"]: row for row in db["articles"].rows}
+    new_urls = set(rows) - set(first_seen)
+    assert len(new_urls) == 1
+    assert all(rows[url]["first_seen"] == seen for url, seen in first_seen.items())
+    assert rows[server.url + changed]["body_text"] == replica.article(changed).body_text
+    versions = db.execute("SELECT count(*) FROM revisions WHERE url = ?", [server.url + changed]).fetchone()[0]
+    assert versions == 2
+    assert rows[server.url + removed]["removed_at"]
+    assert rows[server.url + removed]["body_text"]  # nothing is ever deleted
+    statuses = {row["status"] for row in db["pages"].rows if row["page_type"] == "article"}
+    assert 304 in statuses  # unchanged articles were revalidated, not downloaded again
+    revisits = db.execute("SELECT count(*) FROM pages WHERE warc_record_type = 'revisit'").fetchone()[0]
+    assert revisits > 0

@@ -122,6 +122,7 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
         "site_id": "INTEGER",
         "title": "TEXT",
         "published": "TEXT",
+        "year": "INTEGER",
         "published_raw": "TEXT",
         "category": "TEXT",
         "breadcrumb": "TEXT",
@@ -345,7 +346,8 @@ def test_search_tinh_gian_bien_che(filled: Archive) -> None:
 
 def test_search_result_fields(filled: Archive) -> None:
     (result,) = filled.search("dang bo")
-    assert set(result) == {"url", "title", "published", "category", "rank", "snippet"}
+    assert set(result) == {"url", "title", "published", "category", "rank", "snippet", "attachment"}
+    assert result["attachment"] is None
     assert result["title"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh"
     assert result["published"] == "2024-04-30T10:15:00+07:00"
     assert result["category"] == "Tin tức"
@@ -631,3 +633,40 @@ def test_datasette_detects_fts(db_path: Path) -> None:
     assert [r["url"] for r in upper] == [DANG_BO_URL]
     assert [r["url"] for r in tinh_gian] == [DANG_BO_URL]
     assert [r["url"] for r in hanh_chinh] == [OTHER_URL]
+
+
+def test_attachment_text_is_searchable_and_named(archive: Archive) -> None:
+    article = make_article(attachments=[{"url": "https://cchc.laichau.gov.vn/f/kh.pdf", "name": "Kế hoạch số 12"}])
+    archive.save_article(article, T1)
+    archive.save_attachment_file({"url": "https://cchc.laichau.gov.vn/f/kh.pdf", "fetched": T1, "status": 200,
+                                  "kind": "pdf", "text": "Phụ lục khảo sát mức độ hài lòng QĐ-ĐLHL-2023"})  # fmt: skip
+    (hit,) = archive.search("qd dlhl 2023")
+    assert hit["url"] == article["url"]
+    assert hit["attachment"] == {"url": "https://cchc.laichau.gov.vn/f/kh.pdf", "name": "Kế hoạch số 12"}
+    assert "[QĐ-ĐLHL-2023]" in hit["snippet"]
+    assert archive.search("khảo sát mức độ")[0]["attachment"]["name"] == "Kế hoạch số 12"
+
+
+def test_capture_saves_page_article_and_frontier_together(archive: Archive) -> None:
+    crawl_id, resumed = archive.begin_crawl("https://cchc.laichau.gov.vn/", {}, T1)
+    assert not resumed
+    page = {"url": DANG_BO_URL, "fetched": T1, "status": 200, "page_type": "article"}
+    requested = ["https://cchc.laichau.gov.vn/b", DANG_BO_URL]
+    archive.save_capture({"page": page, "article": make_article(), "requested": requested}, crawl_id)
+    assert archive.db["articles"].count == 1
+    assert archive.begin_crawl("https://cchc.laichau.gov.vn/", {}, T2) == (crawl_id, True)
+    assert archive.pending(crawl_id) == ["https://cchc.laichau.gov.vn/b"]  # the other one is fetched
+    archive.finish_crawl(crawl_id, {}, T2)
+    assert archive.pending(crawl_id) == []
+    assert archive.known_pages()[DANG_BO_URL]["crawl_id"] == crawl_id
+
+
+def test_revisions_keep_every_version_and_removal_deletes_nothing(archive: Archive) -> None:
+    archive.save_article(make_article(), T1)
+    archive.save_article(make_article(), T2)  # unchanged: no new version
+    archive.save_article(make_article(body_text="Nội dung mới.", content_sha256="other"), T2)
+    assert [v["body_text"] for v in archive.history(DANG_BO_URL)][1:] == ["Nội dung mới."]
+    assert len(archive.history(DANG_BO_URL)) == 2
+    archive.save_capture({"page": {"url": DANG_BO_URL, "fetched": T2, "status": 404, "page_type": "error"}})
+    row = archive.db["articles"].get(1)
+    assert row["removed_at"] == T2 and row["body_text"] == "Nội dung mới."
