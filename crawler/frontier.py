@@ -43,12 +43,12 @@ def decide(url: str, known: dict | None, policy: Policy, now: datetime) -> Decis
         return Decision(True, {})
     if known.get("crawl_id") == policy.crawl_id:
         return SKIP  # already fetched by this very crawl (a resumed one)
-    headers = conditional_headers(known)
     if url == policy.start_url or known.get("page_type") in ALWAYS_REREAD:
-        return Decision(True, headers)
+        # Read in full, never conditionally: a 304 would leave no links to find news by.
+        return Decision(True, {})
     if not is_due(known, policy, now):
         return SKIP
-    return Decision(True, headers)
+    return Decision(True, conditional_headers(known))
 
 
 def is_due(known: dict, policy: Policy, now: datetime) -> bool:

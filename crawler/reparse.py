@@ -7,14 +7,13 @@ view) stands in for its canonical article only when that article has no capture.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .attachments import extract_text
+from .attachments import file_record
 from .dates import VIETNAM
 from .extract import ParseError, extract_page, is_html
 from .storage import Archive
@@ -46,7 +45,7 @@ def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], No
         fetched = _local(response.date)
         content_type = _header(response, "Content-Type")
         if not is_html(content_type, response.body):
-            archive.save_attachment_file(_attachment(response, content_type, fetched))
+            archive.save_attachment_file(file_record(response.url, response.body, content_type, fetched, response.status))
             report.attachments += 1
             continue
         try:
@@ -84,12 +83,3 @@ def _header(response: StoredResponse, name: str) -> str | None:
         if key.lower() == name.lower():
             return value
     return None
-
-
-def _attachment(response: StoredResponse, content_type: str | None, fetched: str) -> dict:
-    extracted = extract_text(response.body, response.url, content_type)
-    return {
-        "url": response.url, "fetched": fetched, "status": response.status, "content_type": content_type,
-        "size": len(response.body), "sha256": hashlib.sha256(response.body).hexdigest(),
-        "kind": extracted.kind, "text": extracted.text, "error": extracted.error,
-    }  # fmt: skip

@@ -9,6 +9,13 @@ an extractor must find in it, so a crawl of the replica can be checked exactly.
 Absolute self links (print-view canonical, share links) are stored with the placeholder
 `__BASE__`; `ReplicaServer` replaces it with its own URL, so a `Replica` is port-free.
 
+Attached `.pdf` and `.docx` files are real documents generated from their article's text
+(reportlab with an embedded Vietnamese font, python-docx), each with a phrase found in no
+page (`text_contains` in the ground truth); `.doc`, `.xls` and `.xlsx` stay placeholders.
+Every 200 response has an `ETag` and a `Last-Modified` and the server answers conditional
+requests with 304. After a build, `Replica.revise`, `remove` and `add_articles` change the
+site the way its editors do, for re-crawl tests; a running server serves the change at once.
+
     python -m crawler.replica --port 8000 --articles 300
 """
 
@@ -27,9 +34,12 @@ import threading
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
+from importlib import resources as package_files
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -105,6 +115,9 @@ CONTENT_TYPES = {
 }
 # Attachment formats in the order they are handed out, so a few articles cover all of them.
 ATTACHMENT_EXTENSIONS = (".pdf", ".docx", ".xls", ".doc", ".xlsx", ".pdf", ".docx", ".pdf")
+FILE_KINDS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".xls": "xls", ".xlsx": "xlsx"}
+# Attached files carry a made-up document code found on no page: `mã tài liệu ĐLHL3310A`.
+CODE_LABEL = "mã tài liệu"
 STATIC_ASSETS = (
     "/Portals/_default/skins/cchc/skin.css",
     "/Resources/Shared/Scripts/jquery/jquery.min.js",
@@ -130,6 +143,44 @@ class Resource:
             return self
         return Resource(self.status, dict(self.headers), self.body.replace(BASE.encode(), base.encode()))
 
+    @property
+    def last_modified(self) -> datetime | None:
+        """The `Last-Modified` header as an aware datetime; None without one."""
+        value = self.headers.get("Last-Modified")
+        return parsedate_to_datetime(value) if value else None
+
+    def not_modified(self, request_headers: Any) -> bool:
+        """Whether a conditional GET/HEAD with these request headers is answered 304.
+
+        `If-None-Match` wins over `If-Modified-Since` (RFC 9110 13.2.2); ETags compare
+        weakly. The ETag is the hash of the stored body, so it is the same on every port.
+        """
+        etag = self.headers.get("ETag")
+        if self.status != 200 or etag is None:
+            return False
+        if_none_match = request_headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+            return "*" in tags or etag.removeprefix("W/") in tags
+        since, modified = request_headers.get("If-Modified-Since"), self.last_modified
+        if not since or modified is None:
+            return False
+        try:
+            moment = parsedate_to_datetime(since)
+        except (TypeError, ValueError, IndexError):
+            return False  # an unreadable date is ignored, as servers do
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return modified <= moment
+
+
+def _stamped(resource: Resource, modified: datetime) -> Resource:
+    """`resource` with an `ETag` (hash of its body) and a `Last-Modified` of `modified`."""
+    headers = dict(resource.headers)
+    headers["ETag"] = '"' + hashlib.blake2b(resource.body, digest_size=16).hexdigest() + '"'
+    headers["Last-Modified"] = formatdate(modified.timestamp(), usegmt=True)
+    return Resource(resource.status, headers, resource.body)
+
 
 @dataclass
 class ReplicaArticle:
@@ -144,7 +195,7 @@ class ReplicaArticle:
     category: str
     paragraphs: list[str]
     images: list[dict]
-    attachments: list[dict]
+    attachments: list[dict]  # url, name, kind (pdf, docx…), text_contains (a phrase only in that file, or None)
     related: list[str]
     body_links: list[str]
     variant: str  # utf-8 | windows-1258 | nfd | word | plain
@@ -167,6 +218,10 @@ class Replica:
     redirects: dict[str, str]
     dead_links: list[str]
     not_found: Resource = field(default_factory=lambda: Resource(404, {"Content-Type": HTML_UTF8}, b""))
+    # Every served attachment or document file: path -> {"kind", "text_contains"}.
+    files: dict[str, dict] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)  # articles taken down by `remove`, now 404
+    _builder: Any = field(default=None, repr=False, compare=False)
 
     def get(self, path_and_query: str, base: str | None = None) -> Resource:
         """The resource for a request path; unknown paths give the 404 page.
@@ -195,6 +250,69 @@ class Replica:
             if article.path == path:
                 return article
         raise KeyError(path)
+
+    # ---- changes after the build, for re-crawl tests and benchmarks
+
+    def revise(self, paths: list[str], note: str = "Cập nhật") -> None:
+        """Append a paragraph (`{note} (lần N): …`) to each article: new ETag, later Last-Modified.
+
+        Only those article pages and their print views change (the listing summary is the
+        first paragraph, so listings stay as they were); the ground truth follows.
+        """
+        builder = self._editor()
+        drafts = [builder.live_draft(path) for path in dict.fromkeys(paths)]  # all known before any changes
+        for draft in drafts:
+            builder.revise_draft(draft, note)
+        self._publish(builder)
+
+    def remove(self, paths: list[str]) -> None:
+        """Take these articles down: they and their print views answer 404 and leave every listing.
+
+        Other articles' `Tin liên quan` keep linking them (the CMS stored those links), so a
+        crawler meets them as dead links; the ground truth lists them in `removed`.
+        """
+        builder = self._editor()
+        drafts = [builder.live_draft(path) for path in dict.fromkeys(paths)]
+        if len(drafts) >= len(builder.live_drafts()):
+            raise ValueError("cannot remove every article of the replica")
+        builder.removed.update(d.path for d in drafts)
+        self._publish(builder, dropped=[p for d in drafts for p in (d.path, d.path + "?print=1")])
+
+    def add_articles(self, n: int) -> list[ReplicaArticle]:
+        """Publish `n` new articles, newer than all others, with new ids: first on page 1 of their listings.
+
+        Listings, the home page and the `Tin mới nhất` box of every page are re-rendered;
+        returns the ground truth of the new articles.
+        """
+        builder = self._editor()
+        added = builder.add_drafts(n)
+        self._publish(builder)
+        return [self.article(draft.path) for draft in added]
+
+    def _editor(self) -> _Builder:
+        if self._builder is None:
+            raise RuntimeError("only a replica made by build_replica() can be changed")
+        return self._builder
+
+    def _publish(self, builder: _Builder, dropped: tuple[str, ...] | list[str] = ()) -> None:
+        """Re-render the site into a new resource map, stamp what changed, then swap it in at once.
+
+        A running server reads `resources` at each request: it sees the old site or the
+        new one, never half of each.
+        """
+        previous = self.resources
+        stale = set(dropped) | set(self.listings)  # listings are re-rendered; pages past the new last one go
+        builder.resources = {path: r for path, r in previous.items() if path not in stale}
+        builder.render()
+        builder.files(builder.live_drafts(), builder.documents)
+        builder.stamp(previous, when=builder.tick())
+        self.listings = builder.listings
+        self.static_pages = builder.static
+        self.not_found = builder.not_found
+        self.files = dict(builder.file_truth)
+        self.removed = sorted(builder.removed)
+        self.articles = builder.truths()
+        self.resources = builder.resources
 
 
 # --------------------------------------------------------------------------------------
@@ -360,6 +478,120 @@ def _file_resource(path: str) -> Resource:
 
 
 # --------------------------------------------------------------------------------------
+# Real attached documents: PDF and DOCX with Vietnamese text
+
+PDF_FONT = "SourceSansPro"
+FILE_EPOCH = datetime(2021, 1, 1, tzinfo=VIETNAM)  # zip member times: fixed, so the bytes are deterministic
+
+
+def font_path(style: str = "Regular") -> Path:
+    """A TrueType font with every Vietnamese letter (Source Sans Pro, from the font-source-sans-pro package)."""
+    return Path(str(package_files.files("font_source_sans_pro") / "files" / f"SourceSansPro-{style}.ttf"))
+
+
+@lru_cache(maxsize=None)
+def _pdf_fonts() -> tuple[str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, style in ((PDF_FONT, "Regular"), (PDF_FONT + "-Bold", "Bold")):
+        pdfmetrics.registerFont(TTFont(name, str(font_path(style))))
+    return PDF_FONT, PDF_FONT + "-Bold"
+
+
+def make_pdf(title: str, paragraphs: list[str] | tuple[str, ...], author: str = "UBND tỉnh Lai Châu") -> bytes:
+    """A real PDF: the title in bold, then the paragraphs, in an embedded font, so the text extracts back.
+
+    Deterministic (reportlab's invariant mode: no timestamps, no random ids); a few ms.
+    """
+    return _make_pdf(title, tuple(paragraphs), author)
+
+
+@lru_cache(maxsize=2048)
+def _make_pdf(title: str, paragraphs: tuple[str, ...], author: str) -> bytes:
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    regular, bold = _pdf_fonts()
+    heading = ParagraphStyle("heading", fontName=bold, fontSize=14, leading=18, alignment=TA_CENTER, spaceAfter=8)
+    normal = ParagraphStyle("normal", fontName=regular, fontSize=11, leading=15, spaceAfter=6)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+                                 bottomMargin=2 * cm, title=title, author=author, invariant=1)  # fmt: skip
+    # Paragraph parses markup, so text is escaped; every glyph comes from the embedded font.
+    story = [Paragraph(_esc(title), heading), Spacer(1, 4)]
+    story += [Paragraph(_esc(text), normal) for text in paragraphs]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def make_docx(title: str, paragraphs: list[str] | tuple[str, ...], table: list[list[str]] | None = None,
+              created: datetime = FILE_EPOCH) -> bytes:  # fmt: skip
+    """A real DOCX (python-docx): a heading, the paragraphs, then `table` rows if given; deterministic."""
+    return _make_docx(title, tuple(paragraphs), tuple(map(tuple, table or ())), created)
+
+
+@lru_cache(maxsize=1)
+def _docx_template() -> bytes:
+    """python-docx's default template without what no replica file uses, once per process.
+
+    The default weighs 790 kB of XML, nearly all of it a Word 2010 copy of the styles and
+    ~140 table styles; every file would parse, serialise and compress them again.
+    """
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rel_id)
+    styles = document.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) not in ("TableNormal", "TableGrid"):
+            styles.remove(style)
+    document.styles["Normal"].font.name = "Times New Roman"  # what the province's documents use
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=2048)
+def _make_docx(title: str, paragraphs: tuple[str, ...], table: tuple[tuple[str, ...], ...], created: datetime) -> bytes:
+    import docx
+
+    document = docx.Document(io.BytesIO(_docx_template()))
+    properties = document.core_properties
+    properties.title, properties.author, properties.last_modified_by = title, "UBND tỉnh Lai Châu", "UBND tỉnh Lai Châu"
+    properties.created = properties.modified = created.astimezone(timezone.utc).replace(tzinfo=None)
+    document.add_heading(title, level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        grid.style = "Table Grid"
+        for row, values in zip(grid.rows, table):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(package: bytes) -> bytes:
+    """The same zip with every member dated `FILE_EPOCH`: python-docx stamps members with the current time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=FILE_EPOCH.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(member))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------
 # Article drafts: what the generator decides before rendering
 
 
@@ -403,6 +635,7 @@ class _Draft:
     related: list[_Draft] = field(default_factory=list)
     fixed_related: list[str] = field(default_factory=list)
     slots: dict | None = None  # place, agency… named by the title
+    revisions: int = 0  # paragraphs appended by `Replica.revise`
 
     @property
     def path(self) -> str:
@@ -495,6 +728,16 @@ class _Builder:
         self.dead_links: list[str] = ["/rss"]  # linked from every page's top links, never served
         self.attachment_count = 0
         self.used_files: set[str] = set()
+        self.all_drafts: list[_Draft] = []  # removed ones too: their ids and titles stay taken
+        self.removed: set[str] = set()
+        self.documents: list[dict] = []
+        self.static: list[str] = []
+        self.not_found = Resource(404, {"Content-Type": HTML_UTF8}, b"")
+        self.latest_html = ""
+        self.dates: dict[str, datetime] = {}  # Last-Modified at build, where it is not the newest article's date
+        self.site_time = FILE_EPOCH  # the newest article's publication: when the site last changed
+        self.clock = FILE_EPOCH  # the latest Last-Modified handed out
+        self.file_truth: dict[str, dict] = {}
 
     # ---- articles: who they are
 
@@ -529,7 +772,7 @@ class _Builder:
         else:
             draft.paragraphs = list(entry["paragraphs"])
         draft.images = [dict(image) for image in entry["images"]]
-        draft.attachments = [dict(a) for a in entry["attachments"]]
+        draft.attachments = [_attachment_truth(dict(a), draft, index) for index, a in enumerate(entry["attachments"])]
         draft.fixed_related = list(entry.get("related_titles", []))
         return draft
 
@@ -788,7 +1031,7 @@ class _Builder:
                 url = f"/Uploads/files/{draft.published:%Y/%m}/{stem}-{draft.site_id}-{self.attachment_count}"
                 url += extension
             self.used_files.add(url)
-            draft.attachments.append({"url": url, "name": name})
+            draft.attachments.append(_attachment_truth({"url": url, "name": name}, draft, len(draft.attachments)))
 
     def _word_body(self, draft: _Draft, slots: _Slots, rng: random.Random) -> None:
         """A body pasted from Microsoft Word: MsoNormal, mso- styles, <o:p>, &nbsp; between words."""
@@ -827,31 +1070,125 @@ class _Builder:
     def build(self) -> Replica:
         """Generate every page of the site."""
         drafts = self.drafts()
-        documents = self.document_entries()
-        self.write_bodies(drafts, documents)
+        self.documents = self.document_entries()
+        self.write_bodies(drafts, self.documents)
         self.relate(drafts)
-        newest = sorted(drafts, key=lambda d: d.sort_key, reverse=True)
-        self.latest_html = "\n".join(_dated_item(d) for d in newest[:5])
-        for draft in drafts:
-            self.article_pages(draft)
-        self.article_listings(newest)
-        self.document_pages(documents)
-        self.home_page(newest)
-        static_pages = self.static_pages()
-        self.files(drafts, documents)
+        self.all_drafts = drafts
+        self.render()
+        self.files(drafts, self.documents)
         self.resources["/robots.txt"] = Resource(200, {"Content-Type": "text/plain"}, ROBOTS_TXT)
-        main = '<div class="error"><h1>Không tìm thấy trang yêu cầu</h1></div>'
-        not_found = self.page("/__404__", "Không tìm thấy trang", main).encode("utf-8")
+        self.stamp(None, when=None)
         return Replica(
             resources=self.resources,
-            articles=[_truth(d) for d in sorted(drafts, key=lambda d: d.site_id)],
+            articles=self.truths(),
             listings=self.listings,
-            documents=[d["path"] for d in documents],
-            static_pages=static_pages,
+            documents=[d["path"] for d in self.documents],
+            static_pages=self.static,
             redirects=self.redirects,
             dead_links=self.dead_links,
-            not_found=Resource(404, {"Content-Type": HTML_UTF8}, not_found),
+            not_found=self.not_found,
+            files=dict(self.file_truth),
+            _builder=self,
         )
+
+    def render(self) -> None:
+        """(Re-)render every HTML page from the live drafts: articles, listings, documents, home, static, 404."""
+        live = self.live_drafts()
+        newest = sorted(live, key=lambda d: d.sort_key, reverse=True)
+        self.site_time = newest[0].published
+        self.latest_html = "\n".join(_dated_item(d) for d in newest[:5])
+        self.listings = []
+        for draft in live:
+            self.article_pages(draft)
+        self.article_listings(newest)
+        self.document_pages(self.documents)
+        self.home_page(newest)
+        self.static = self.static_pages()
+        main = '<div class="error"><h1>Không tìm thấy trang yêu cầu</h1></div>'
+        not_found = self.page("/__404__", "Không tìm thấy trang", main).encode("utf-8")
+        self.not_found = Resource(404, {"Content-Type": HTML_UTF8}, not_found)
+
+    def stamp(self, previous: dict[str, Resource] | None, when: datetime | None) -> None:
+        """Give every unstamped 200 resource its `ETag` and `Last-Modified`.
+
+        At build (`when` None) a resource is dated by its article (pages, print views,
+        files) or else by the newest article. Afterwards a resource whose bytes did not
+        change keeps its headers, and one that is new or changed is dated `when`.
+        """
+        for path, resource in self.resources.items():
+            if resource.status != 200 or "ETag" in resource.headers:
+                continue
+            before = previous.get(path) if previous else None
+            if before is not None and before.body == resource.body and "ETag" in before.headers:
+                self.resources[path] = before
+                continue
+            moment = when or self.dates.get(path, self.site_time)
+            self.clock = max(self.clock, moment)
+            self.resources[path] = _stamped(resource, moment)
+
+    def tick(self) -> datetime:
+        """The time of a change: now, or just after the latest Last-Modified if the clock says otherwise.
+
+        The wall clock, so a crawler that sends its own last fetch time as
+        `If-Modified-Since` still sees the change; never earlier than a date already served.
+        """
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.clock = max(now, self.clock + timedelta(seconds=1))
+        return self.clock
+
+    def live_drafts(self) -> list[_Draft]:
+        """The drafts of the articles being served (not removed)."""
+        return [d for d in self.all_drafts if d.path not in self.removed]
+
+    def live_draft(self, path: str) -> _Draft:
+        """The served article at `path`; KeyError for anything else."""
+        for draft in self.all_drafts:
+            if draft.path == path and path not in self.removed:
+                return draft
+        raise KeyError(f"no article at {path}" + (" (removed)" if path in self.removed else ""))
+
+    def truths(self) -> list[ReplicaArticle]:
+        """The ground truth of every served article, by id."""
+        return [_truth(d) for d in sorted(self.live_drafts(), key=lambda d: d.site_id)]
+
+    def revise_draft(self, draft: _Draft, note: str) -> None:
+        """Append `{note} (lần N): {a sentence of the article's topic}` to the body."""
+        draft.revisions += 1
+        rng = random.Random(f"revise-{self.seed}-{draft.site_id}-{draft.revisions}")
+        slots = _Slots(rng, self.vocabulary, draft.published, draft.slots)
+        sentence = slots.fill(rng.choice(self.vocabulary["sentences"][CATEGORIES[draft.category][0]]))
+        note = " ".join(unicodedata.normalize("NFC", note).split()) or "Cập nhật"
+        text = f"{note} (lần {draft.revisions}): {sentence}"
+        html_ = f"{'<p>' if draft.variant == 'plain' else JUSTIFY}{_esc(text)}</p>"
+        if draft.raw_body is not None:
+            draft.raw_body += html_ + "\n"
+        else:
+            draft.blocks.append(_Block(html_, [text]))
+        draft.paragraphs.append(text)
+
+    def add_drafts(self, count: int) -> list[_Draft]:
+        """`count` new generated articles, each newer than every other, with ids above every other."""
+        if count < 1:
+            raise ValueError(f"n must be at least 1, got {count}")
+        rng = random.Random(f"add-{self.seed}-{len(self.all_drafts)}")
+        keys = list(CATEGORIES)
+        weights = [CATEGORIES[k][1] for k in keys]
+        moment = max(d.published for d in self.all_drafts)
+        next_id = max(d.site_id for d in self.all_drafts) + 1
+        taken = {d.title for d in self.all_drafts}
+        added = []
+        for index in range(count):
+            moment += timedelta(hours=rng.randint(1, 30), minutes=rng.randrange(60), seconds=rng.randrange(60))
+            category = rng.choices(keys, weights)[0]
+            title, slots = self._unique_title(category, moment, taken)
+            added.append(_Draft(category, title, moment, next_id + index, slots=slots))
+        self.write_bodies(added, self.documents)
+        self.all_drafts += added
+        live = self.live_drafts()
+        for draft in added:  # older articles keep their `Tin liên quan`: the CMS stored it when they were published
+            members = sorted((d for d in live if d.category == draft.category), key=lambda d: d.sort_key, reverse=True)
+            draft.related = _nearest(members, members.index(draft))
+        return added
 
     def page(self, path: str, title: str, main: str, charset: str = "utf-8") -> str:
         """A page in the site shell: header, menu, search box, `Tin mới nhất`, footer."""
@@ -870,9 +1207,7 @@ class _Builder:
                 if draft.fixed_related:
                     draft.related = [by_path[p] for p in draft.fixed_related]
                     continue
-                window = [j for j in range(index - 5, index + 6) if 0 <= j < len(members) and j != index]
-                nearest = sorted(window, key=lambda j: (abs(j - index), j))[:5]
-                draft.related = [members[j] for j in sorted(nearest)]
+                draft.related = _nearest(members, index)
 
     def article_pages(self, draft: _Draft) -> None:
         """The article page and its print view, in the draft's encoding."""
@@ -913,6 +1248,7 @@ class _Builder:
         printed = _render(_data_text("print.html"), charset=charset, title=title, path=path, date=draft.date_raw,
                           body=body)  # fmt: skip
         self.resources[path + "?print=1"] = self._encoded(draft, printed)
+        self.dates[path] = self.dates[path + "?print=1"] = draft.published
 
     @staticmethod
     def _encoded(draft: _Draft, text: str) -> Resource:
@@ -1025,12 +1361,95 @@ class _Builder:
         return [path for path, _, _ in pages]
 
     def files(self, drafts: list[_Draft], documents: list[dict]) -> None:
-        """Images, attachments, document files and the skin's assets."""
-        paths = [image["src"] for d in drafts for image in d.images]
-        paths += [a["url"] for d in drafts for a in d.attachments]
-        paths += [d["file"] for d in documents if d["file"]]
-        for path in [*paths, *STATIC_ASSETS]:
-            self.resources.setdefault(path, _file_resource(path))
+        """Images, attachments, document files and the skin's assets; only the paths not served yet.
+
+        An article's PDF or DOCX is generated from its text; a document's file from its
+        `doc-info` table. The article's version wins where both link one file (2790/KH-UBND).
+        """
+        for draft in drafts:
+            for image in draft.images:
+                self._add_file(image["src"], draft.published)
+            for attachment in draft.attachments:
+                self._add_file(attachment["url"], draft.published, lambda: _article_file(draft, attachment),
+                               {"kind": attachment["kind"], "text_contains": attachment["text_contains"]})  # fmt: skip
+        for document in documents:
+            if document["file"]:
+                issued = datetime.strptime(document["issued"], "%d/%m/%Y").replace(hour=8, tzinfo=VIETNAM)
+                kind = FILE_KINDS[Path(document["file"]).suffix.lower()]
+                phrase = f"{CODE_LABEL} ĐLVB{document['id']}" if kind in ("pdf", "docx") else None
+                self._add_file(document["file"], issued, lambda: _document_file(document, phrase),
+                               {"kind": kind, "text_contains": phrase})  # fmt: skip
+        for path in STATIC_ASSETS:
+            self._add_file(path, FILE_EPOCH)
+
+    def _add_file(self, path: str, date: datetime, make: Callable[[], bytes | None] | None = None,
+                  truth: dict | None = None) -> None:  # fmt: skip
+        """Serve `path` (the bytes `make` gives, else the placeholder for its extension) dated `date`."""
+        if path in self.resources:
+            return
+        resource = _file_resource(path)
+        body = make() if make is not None else None
+        if body is not None:
+            resource = Resource(200, resource.headers, body)
+        self.resources[path] = resource
+        self.dates[path] = date
+        if truth is not None:
+            self.file_truth[path] = truth
+
+
+def _article_file(draft: _Draft, attachment: dict) -> bytes | None:
+    """An article's attached PDF or DOCX: its name, the article's title and lead, and its code line."""
+    if attachment["kind"] not in ("pdf", "docx"):
+        return None  # .doc, .xls, .xlsx stay placeholders: no extractor reads them anyway
+    captions = {image["caption"] for image in draft.images}
+    lead = [p for p in draft.paragraphs if p not in captions][:3]
+    paragraphs = [
+        "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM - Độc lập - Tự do - Hạnh phúc",
+        draft.title,
+        *lead,
+        # Short enough never to wrap, so the phrase comes out of the PDF on one line.
+        f"Phụ lục khảo sát mức độ hài lòng, {attachment['text_contains']}",
+        f"Lai Châu, ngày {draft.published.day:02d} tháng {draft.published.month:02d} năm {draft.published.year}",
+    ]
+    if attachment["kind"] == "pdf":
+        return make_pdf(attachment["name"], paragraphs)
+    year = str(draft.published.year)
+    table = [["STT", "Nội dung", "Thời gian thực hiện"], ["1", "Khảo sát mức độ hài lòng", f"Năm {year}"],
+             ["2", "Tổng hợp, báo cáo kết quả", f"Tháng 12 năm {year}"]]  # fmt: skip
+    return make_docx(attachment["name"], paragraphs, table, created=draft.published)
+
+
+def _document_file(document: dict, phrase: str | None) -> bytes | None:
+    """A document's PDF or DOCX: what its `doc-info` table says, and its code line."""
+    if phrase is None:
+        return None
+    title = f"{document['type']} số {document['number']}"
+    paragraphs = [
+        document["issuer"].upper(),
+        f"Số: {document['number']}",
+        document["summary"],
+        f"Ngày ban hành: {document['issued']}. Người ký: {document['signer']}.",
+        f"Toàn văn văn bản, {phrase}",
+    ]
+    if document["file"].lower().endswith(".pdf"):
+        return make_pdf(title, paragraphs, author=document["issuer"])
+    issued = datetime.strptime(document["issued"], "%d/%m/%Y").replace(hour=8, tzinfo=VIETNAM)
+    return make_docx(title, paragraphs, created=issued)
+
+
+def _nearest(members: list[_Draft], index: int) -> list[_Draft]:
+    """The five members nearest to `members[index]` in date order (members sorted newest first)."""
+    window = [j for j in range(index - 5, index + 6) if 0 <= j < len(members) and j != index]
+    nearest = sorted(window, key=lambda j: (abs(j - index), j))[:5]
+    return [members[j] for j in sorted(nearest)]
+
+
+def _attachment_truth(entry: dict, draft: _Draft, index: int) -> dict:
+    """An attachment's ground truth: url and name, its kind, and the phrase only its file contains."""
+    kind = FILE_KINDS[Path(urlsplit(entry["url"]).path).suffix.lower()]
+    code = f"ĐLHL{draft.site_id}{chr(ord('A') + index)}"
+    return {**entry, "kind": kind, "text_contains": f"{CODE_LABEL} {code}" if kind in ("pdf", "docx") else None}
 
 
 def _breadcrumb(trail: tuple[tuple[str, str], ...]) -> str:
@@ -1150,6 +1569,14 @@ class _Handler(BaseHTTPRequestHandler):
         owner: ReplicaServer = self.server.owner  # type: ignore[attr-defined]
         owner._record(self.command, self.path, dict(self.headers.items()))
         resource = owner.replica.get(self.path, base=owner.url)
+        if resource.not_modified(self.headers):
+            # 304: no body and no Content-Length, but the validators, as IIS sends them.
+            self.send_response(304)
+            for name in ("ETag", "Last-Modified"):
+                self.send_header(name, resource.headers[name])
+            self.send_header("X-Powered-By", "ASP.NET")
+            self.end_headers()
+            return
         self.send_response(resource.status)
         for name, value in resource.headers.items():
             self.send_header(name, value)

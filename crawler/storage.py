@@ -246,6 +246,12 @@ def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, in
     return spans
 
 
+def _terms_found(text: str, terms: list[tuple[str, bool]]) -> int:
+    """How many of the query's terms occur in `text` (diacritics and case ignored)."""
+    folded = fold(text or "")
+    return sum(1 for term in terms if _match_spans(folded, [term]))
+
+
 def _snippet(text: str, spans: list[tuple[int, int]], start: str, end: str) -> str:
     """A ~30-word window of `text` around the first span, spans wrapped in markers."""
     words = [m.span() for m in re.finditer(r"\S+", text)]
@@ -607,14 +613,15 @@ class Archive:
             title_text = nfc(title or "")
             spans = _match_spans(body, terms)
             attachment = None
-            if spans:
+            found = self._matching_attachment(url, terms) if _terms_found(body, terms) < len(terms) else None
+            if found and _terms_found(found[1], terms) > max(_terms_found(body, terms), _terms_found(title_text, terms)):
+                # The query is in an attached file more than in the article: say which, quote it.
+                attachment, text, file_spans = found
+                snippet = _snippet(text, file_spans, start, end)
+            elif spans:
                 snippet = _snippet(body, spans, start, end)
             elif title_spans := _match_spans(title_text, terms):
                 snippet = _snippet(title_text, title_spans, start, end)
-            elif found := self._matching_attachment(url, terms):
-                # The words are only in an attached file: say which one, quote it.
-                attachment, text, file_spans = found
-                snippet = _snippet(text, file_spans, start, end)
             else:
                 snippet = _snippet(body or title_text, spans, start, end)
             results.append(
@@ -637,11 +644,14 @@ class Archive:
             "WHERE a.article_url = ? AND f.text IS NOT NULL ORDER BY a.rowid",
             (article_url,),
         )
+        best = None
         for url, name, text in cursor:
-            spans = _match_spans(text, terms)
-            if spans:
-                return {"url": url, "name": name}, text, spans
-        return None
+            found = _terms_found(text, terms)
+            if found and (best is None or found > best[0]):
+                best = (found, {"url": url, "name": name}, text)
+        if best is None:
+            return None
+        return best[1], best[2], _match_spans(best[2], terms)
 
     def stats(self) -> dict:
         """Counts of articles and pages by facet, errors and the last five crawls."""

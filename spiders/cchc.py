@@ -7,7 +7,6 @@ of attached files from `crawler.attachments`; the pipeline saves each Capture.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 import scrapy
@@ -104,7 +103,10 @@ class CchcSpider(scrapy.Spider):
             return
         if not is_html(page.content_type, response.body):
             page.page_type = "attachment"
-            yield Capture(page, attachment=_attachment(response, page))
+            from crawler.attachments import file_record  # pypdf and python-docx load only when needed
+
+            yield Capture(page, attachment=file_record(response.url, response.body, page.content_type, page.fetched,
+                                                       response.status))  # fmt: skip
             return
         try:
             # Scrapy decoded a declared HTML page already; anything else is decoded from bytes.
@@ -210,16 +212,3 @@ class CchcSpider(scrapy.Spider):
 def _header(headers, name: str) -> str | None:
     value = headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _attachment(response, page: PageRecord) -> dict:
-    """The downloaded file: size, hash and its text (or why there is none)."""
-    from crawler.attachments import extract_text  # pypdf and python-docx load only when needed
-
-    body = response.body
-    extracted = extract_text(body, response.url, page.content_type)
-    return {
-        "url": response.url, "fetched": page.fetched, "status": response.status,
-        "content_type": page.content_type, "size": len(body), "sha256": hashlib.sha256(body).hexdigest(),
-        "kind": extracted.kind, "text": extracted.text, "error": extracted.error,
-    }  # fmt: skip

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from crawler.dates import VIETNAM
-from crawler.frontier import Policy, conditional_headers, decide, is_pagination_of, links_to_follow
+from crawler.frontier import Decision, Policy, conditional_headers, decide, is_pagination_of, links_to_follow
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=VIETNAM)
 START = "https://cchc.laichau.gov.vn/"
@@ -26,8 +26,8 @@ def test_fresh_pages_are_skipped_and_due_pages_revalidated():
     assert due.headers == {"If-None-Match": '"abc"', "If-Modified-Since": "Tue, 01 Aug 2023 00:00:00 GMT"}
 
 
-def test_start_page_and_listings_are_always_reread():
-    assert decide(START, known(0, page_type="listing"), POLICY, NOW).fetch
+def test_start_page_and_listings_are_always_reread_in_full():
+    assert decide(START, known(0, page_type="listing", etag='"x"'), POLICY, NOW) == Decision(True, {})
     assert decide(START + "chuyen-doi-so", known(0, page_type="listing"), POLICY, NOW).fetch
     assert not decide(START + "gioi-thieu", known(0, page_type="page"), POLICY, NOW).fetch
     assert not decide(START + "dead", known(0, page_type="error"), POLICY, NOW).fetch

@@ -6,17 +6,20 @@ import html
 import http.client
 import re
 import unicodedata
-from collections import deque
-from datetime import datetime
+from collections import Counter, deque
+from datetime import datetime, timedelta
+from email.utils import formatdate, parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode
 
 import lxml.html
 import pytest
 
+from crawler.attachments import extract_text
 from crawler.replica import (
     DATA_DIR,
     PAGE_SIZE,
     Replica,
+    ReplicaArticle,
     ReplicaServer,
     build_replica,
     format_site_date,
@@ -56,10 +59,12 @@ def server(replica: Replica):
 # Helpers: a reference reading of the pages, independent of the crawler's extractor
 
 
-def fetch(server: ReplicaServer, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    server: ReplicaServer, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
     try:
-        connection.request(method, path)
+        connection.request(method, path, headers=headers or {})
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
@@ -273,28 +278,31 @@ def test_static_pages(replica: Replica) -> None:
 # Articles against their ground truth
 
 
+def assert_page_matches_truth(replica: Replica, article: ReplicaArticle) -> None:
+    """The article's page shows exactly what its ground truth says."""
+    tree = article_tree(replica, article.path)
+    detail = tree.xpath('//div[@class="news-detail"]')[0]
+    assert text_of(detail.xpath('./h1[@class="news-title"]')[0]) == article.title
+    assert text_of(detail.xpath('./div[@class="news-date"]')[0]) == f"(Ngày đăng :{article.published_raw})"
+    crumbs = tree.xpath('//div[@class="breadcrumb"]/a')
+    assert [text_of(a) for a in crumbs] == article.breadcrumb
+    content = detail.xpath('./div[@class="news-content"]')[0]
+    assert body_paragraphs(content) == article.paragraphs, article.path
+    assert [(i.get("src"), i.get("alt")) for i in content.iter("img")] == [(i["src"], i["alt"]) for i in article.images]
+    for image in article.images:
+        assert image["caption"] is None or image["caption"] in article.paragraphs
+    files = [(a.get("href"), text_of(a)) for a in detail.xpath('./div[@class="news-attachments"]//a')]
+    assert files == [(f["url"], f["name"]) for f in article.attachments]
+    assert tree.xpath('//div[@class="news-other"]//li/a/@href') == article.related
+    links = [site_path(a.get("href", "")) for a in content.iter("a")]
+    assert [link for link in links if link] == article.body_links
+    assert article.category == article.breadcrumb[-1]
+    assert unicodedata.is_normalized("NFC", article.title + article.body_text)
+
+
 def test_every_article_page_matches_its_ground_truth(replica: Replica) -> None:
     for article in replica.articles:
-        tree = article_tree(replica, article.path)
-        detail = tree.xpath('//div[@class="news-detail"]')[0]
-        assert text_of(detail.xpath('./h1[@class="news-title"]')[0]) == article.title
-        assert text_of(detail.xpath('./div[@class="news-date"]')[0]) == f"(Ngày đăng :{article.published_raw})"
-        crumbs = tree.xpath('//div[@class="breadcrumb"]/a')
-        assert [text_of(a) for a in crumbs] == article.breadcrumb
-        content = detail.xpath('./div[@class="news-content"]')[0]
-        assert body_paragraphs(content) == article.paragraphs, article.path
-        assert [(i.get("src"), i.get("alt")) for i in content.iter("img")] == [
-            (i["src"], i["alt"]) for i in article.images
-        ]
-        for image in article.images:
-            assert image["caption"] is None or image["caption"] in article.paragraphs
-        files = [(a.get("href"), text_of(a)) for a in detail.xpath('./div[@class="news-attachments"]//a')]
-        assert files == [(f["url"], f["name"]) for f in article.attachments]
-        assert tree.xpath('//div[@class="news-other"]//li/a/@href') == article.related
-        links = [site_path(a.get("href", "")) for a in content.iter("a")]
-        assert [link for link in links if link] == article.body_links
-        assert article.category == article.breadcrumb[-1]
-        assert unicodedata.is_normalized("NFC", article.title + article.body_text)
+        assert_page_matches_truth(replica, article)
 
 
 def test_related_are_same_category_articles_with_dates(replica: Replica) -> None:
@@ -333,8 +341,12 @@ def test_snapshot_articles_keep_their_real_bodies(replica: Replica) -> None:
         assert f'<div class="news-content">\n'.encode() + body + b"  </div>" in page
         assert replica.article(path).variant == "utf-8"
     sipas = replica.article(next(p for p, i in SNAPSHOT_PATHS.items() if i == 3310))
-    assert sipas.attachments == [{"url": "/Uploads/files/2023/08/2790-KH-UBND.pdf", "name": "Kế hoạch số 2790/KH-UBND"}]
-    assert replica.get("/Uploads/files/2023/08/2790-KH-UBND.pdf").body == (DATA_DIR / "2790-KH-UBND.pdf").read_bytes()
+    assert sipas.attachments == [{"url": "/Uploads/files/2023/08/2790-KH-UBND.pdf", "name": "Kế hoạch số 2790/KH-UBND",
+                                  "kind": "pdf", "text_contains": "mã tài liệu ĐLHL3310A"}]  # fmt: skip
+    # The plan itself: a real PDF made from the article, where the snapshot kept only a stub.
+    text = extract_text(replica.get("/Uploads/files/2023/08/2790-KH-UBND.pdf").body, "2790-KH-UBND.pdf").text
+    assert "Kế hoạch số 2790/KH-UBND" in text and "mã tài liệu ĐLHL3310A" in text
+    assert "khảo sát được thực hiện tại 08 huyện, thành phố với 1.200 phiếu" in " ".join(text.split())
 
 
 def test_dates_use_the_dotnet_vietnamese_format(replica: Replica) -> None:
@@ -508,3 +520,264 @@ def test_server_stops_and_frees_its_port(replica: Replica) -> None:
     server.stop()
     with pytest.raises(OSError):
         fetch(server, "/robots.txt")
+
+
+# --------------------------------------------------------------------------------------
+# Attached files: real PDF and DOCX with a phrase of their own
+
+
+def test_attachments_are_real_documents_with_a_phrase_of_their_own(replica: Replica) -> None:
+    pages = b"".join(r.body for r in replica.resources.values() if r.headers.get("Content-Type", "").startswith("text/"))
+    attachments = [(article, f) for article in replica.articles for f in article.attachments]
+    assert set(Counter(f["kind"] for _, f in attachments)) == {"pdf", "docx", "doc", "xls", "xlsx"}
+    phrases = []
+    for article, attachment in attachments:
+        assert attachment["kind"] == attachment["url"].rsplit(".", 1)[1]
+        assert replica.files[attachment["url"]] == {"kind": attachment["kind"], "text_contains": attachment["text_contains"]}
+        resource = replica.get(attachment["url"])
+        result = extract_text(resource.body, attachment["url"], resource.headers["Content-Type"])
+        assert result.kind == attachment["kind"]
+        phrase = attachment["text_contains"]
+        if attachment["kind"] in ("pdf", "docx"):
+            assert result.error is None and phrase in result.text, attachment["url"]
+            assert article.title in " ".join(result.text.split())  # the text comes from its article
+            # Only the file has it: no page's bytes, no article's text.
+            assert phrase.encode() not in pages and phrase.split()[-1].encode() not in pages
+            assert not any(phrase in a.body_text or phrase in a.title for a in replica.articles)
+            phrases.append(phrase)
+        else:
+            assert phrase is None and result.text is None and result.error
+    assert len(phrases) == len(set(phrases)) > 20
+
+
+def test_document_files_are_real_too(replica: Replica) -> None:
+    linked = {f["url"] for a in replica.articles for f in a.attachments}
+    documents = {path: truth for path, truth in replica.files.items() if path not in linked}
+    assert {truth["kind"] for truth in documents.values()} == {"pdf", "docx", "doc", "xlsx"}
+    for path, truth in documents.items():
+        result = extract_text(replica.get(path).body, path)
+        assert result.kind == truth["kind"]
+        assert truth["text_contains"] is None or truth["text_contains"] in result.text
+
+
+# --------------------------------------------------------------------------------------
+# Validators and conditional requests
+
+
+def http_date(moment: datetime) -> str:
+    return formatdate(moment.timestamp(), usegmt=True)
+
+
+def test_every_200_response_has_validators(replica: Replica) -> None:
+    etags = {}
+    for path, resource in replica.resources.items():
+        if resource.status != 200:
+            assert "ETag" not in resource.headers and "Last-Modified" not in resource.headers
+            continue
+        assert re.fullmatch(r'"[0-9a-f]{32}"', resource.headers["ETag"]), path
+        assert resource.last_modified is not None
+        etags.setdefault(resource.headers["ETag"], set()).add(resource.body)
+    assert all(len(bodies) == 1 for bodies in etags.values())  # one ETag, one body
+    assert "ETag" not in replica.not_found.headers
+    # Fixed per resource: an article and its files by its publication, the rest by the newest article.
+    seed = replica.article(SEED_PATH)
+    assert replica.get(SEED_PATH).last_modified == datetime.fromisoformat(seed.published)
+    assert replica.get(SEED_PATH + "?print=1").headers["Last-Modified"] == http_date(datetime.fromisoformat(seed.published))
+    sipas = replica.article(next(p for p, i in SNAPSHOT_PATHS.items() if i == 3310))
+    assert replica.get(sipas.attachments[0]["url"]).last_modified == datetime.fromisoformat(sipas.published)
+    newest = max(datetime.fromisoformat(a.published) for a in replica.articles)
+    assert replica.get("/").last_modified == replica.get("/tin-tuc-su-kien").last_modified == newest
+
+
+def test_conditional_requests(replica: Replica, server: ReplicaServer) -> None:
+    status, headers, body = fetch(server, SEED_PATH)
+    etag, modified = headers["etag"], headers["last-modified"]
+    assert status == 200 and body and etag == replica.get(SEED_PATH).headers["ETag"]
+
+    for method in ("GET", "HEAD"):
+        status, not_modified, body = fetch(server, SEED_PATH, method, {"If-None-Match": etag})
+        assert (status, body, not_modified["etag"], not_modified["last-modified"]) == (304, b"", etag, modified)
+        assert "content-length" not in not_modified
+    for matching in (f"W/{etag}", f'"other", {etag}', "*"):
+        assert fetch(server, SEED_PATH, headers={"If-None-Match": matching})[0] == 304, matching
+    assert fetch(server, SEED_PATH + "?utm_source=zalo", headers={"If-None-Match": etag})[0] == 304
+    status, _, body = fetch(server, SEED_PATH, headers={"If-None-Match": '"0123"'})
+    assert status == 200 and len(body) == int(headers["content-length"])
+
+    published = replica.get(SEED_PATH).last_modified
+    for since, expected in [(modified, 304), (http_date(published + timedelta(days=400)), 304),
+                            (http_date(published - timedelta(seconds=1)), 200), ("not a date", 200)]:  # fmt: skip
+        assert fetch(server, SEED_PATH, headers={"If-Modified-Since": since})[0] == expected, since
+    # If-None-Match decides when both are sent.
+    both = {"If-None-Match": '"stale"', "If-Modified-Since": modified}
+    assert fetch(server, SEED_PATH, headers=both)[0] == 200
+    # Only a 200 can become a 304.
+    assert fetch(server, "/khong-ton-tai.html", headers={"If-None-Match": "*"})[0] == 404
+    old, new = next((o, n) for o, n in replica.redirects.items() if replica.get(o).status == 301)
+    assert fetch(server, old, headers={"If-None-Match": "*"})[0] == 301
+    pdf = "/Uploads/files/2023/08/2790-KH-UBND.pdf"
+    status, file_headers, _ = fetch(server, pdf)
+    assert fetch(server, pdf, headers={"If-None-Match": file_headers["etag"]})[0] == 304
+
+
+def test_a_304_keeps_the_connection_usable(server: ReplicaServer) -> None:
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    try:
+        connection.request("GET", "/gioi-thieu")
+        first = connection.getresponse()
+        first.read()
+        connection.request("GET", "/gioi-thieu", headers={"If-None-Match": first.getheader("ETag")})
+        second = connection.getresponse()
+        assert (second.status, second.read()) == (304, b"")
+        connection.request("GET", "/robots.txt")
+        third = connection.getresponse()
+        assert third.status == 200 and third.read().startswith(b"User-agent")
+    finally:
+        connection.close()
+
+
+# --------------------------------------------------------------------------------------
+# Changes after the build: revise, remove, add_articles on a running server
+
+
+@pytest.fixture
+def live():
+    """A small replica of its own, served: these tests change it."""
+    replica = build_replica(40)
+    with ReplicaServer(replica) as running:
+        yield replica, running
+
+
+def validators(server: ReplicaServer, path: str) -> tuple[str, datetime]:
+    status, headers, _ = fetch(server, path)
+    assert status == 200, path
+    return headers["etag"], parsedate_to_datetime(headers["last-modified"])
+
+
+def listed(replica: Replica, key: str) -> list[str]:
+    """Every article a listing shows, page after page, following `Trang sau`."""
+    paths, url = [], "/" + key
+    while url:
+        tree = lxml.html.fromstring(replica.get(url).body.decode("utf-8"))
+        paths += tree.xpath('//div[contains(@class, "item-news")]//h3[@class="title"]/a/@href')
+        following = tree.xpath('//div[@class="pager"]/a[@class="next"]/@href')
+        url = following[0] if following else None
+    return paths
+
+
+def assert_listings_and_boxes_consistent(replica: Replica) -> None:
+    """Listings, home and the `Tin mới nhất` box show exactly the served articles, newest first."""
+    newest = sorted(replica.articles, key=lambda a: (a.published, a.site_id), reverse=True)
+    for key in ("tin-tuc-su-kien", "ket-qua-cchc", "tin-tuc-su-kien/tin-cchc-cua-tinh", "chuyen-doi-so", "hoi-dap"):
+        expected = [a.path for a in newest if a.path.startswith(f"/{key}/")]
+        assert listed(replica, key) == expected, key
+    for path in ("/", "/gioi-thieu", replica.articles[0].path, "/no-such-page"):
+        tree = lxml.html.fromstring(replica.get(path).body.decode("utf-8", errors="replace"))
+        assert tree.xpath('//div[contains(@class, "box-latest")]//li/a/@href') == [a.path for a in newest[:5]]
+    seen = crawl(replica)
+    assert {a.path for a in replica.articles} <= seen.keys()
+    assert set(replica.listings) <= seen.keys()
+    assert all(replica.get(path).status == 200 for path in replica.listings)
+
+
+def test_revise_changes_the_body_etag_and_last_modified(live) -> None:
+    replica, server = live
+    chosen = [SEED_PATH] + [next(a.path for a in replica.articles if a.variant == v)
+                            for v in ("utf-8", "windows-1258", "nfd", "word", "plain")]  # fmt: skip
+    untouched = next(a.path for a in replica.articles if a.path not in chosen)
+    before = {path: validators(server, path) for path in [*chosen, untouched, "/", "/tin-tuc-su-kien"]}
+    print_before = validators(server, chosen[1] + "?print=1")
+    paragraphs = {path: list(replica.article(path).paragraphs) for path in chosen}
+
+    replica.revise(chosen, note="Cập nhật  số liệu")
+    for path in chosen:
+        etag, modified = before[path]
+        status, headers, body = fetch(server, path, headers={"If-None-Match": etag})
+        assert status == 200 and body and headers["etag"] != etag
+        assert parsedate_to_datetime(headers["last-modified"]) > modified
+        article = replica.article(path)
+        assert article.paragraphs[:-1] == paragraphs[path]
+        assert article.paragraphs[-1].startswith("Cập nhật số liệu (lần 1): ")
+        assert article.body_text.endswith(article.paragraphs[-1])
+        assert_page_matches_truth(replica, article)
+    assert fetch(server, chosen[1] + "?print=1", headers={"If-None-Match": print_before[0]})[0] == 200
+    # Nothing else changed: the listing summary is the first paragraph, the latest box has no text.
+    for path in (untouched, "/", "/tin-tuc-su-kien"):
+        assert fetch(server, path, headers={"If-None-Match": before[path][0]})[0] == 304, path
+
+    etag, modified = validators(server, chosen[0])
+    replica.revise([chosen[0]])
+    assert replica.article(chosen[0]).paragraphs[-1].startswith("Cập nhật (lần 2): ")
+    new_etag, new_modified = validators(server, chosen[0])
+    assert new_etag != etag and new_modified > modified
+    status, _, _ = fetch(server, chosen[0], headers={"If-Modified-Since": http_date(modified)})
+    assert status == 200
+    assert fetch(server, chosen[0], headers={"If-Modified-Since": http_date(new_modified)})[0] == 304
+    with pytest.raises(KeyError):
+        replica.revise(["/tin-tuc-su-kien/khong-co-bai-nay-1.html"])
+
+
+def test_remove_makes_articles_404_and_leave_listings(live) -> None:
+    replica, server = live
+    newest = max(replica.articles, key=lambda a: (a.published, a.site_id))
+    # A full page of the biggest listing goes too, so that listing loses its last page.
+    section = "tin-tuc-su-kien"
+    members = [a.path for a in replica.articles if a.path.startswith(f"/{section}/")]
+    pages_before = -(-len(members) // PAGE_SIZE)
+    gone = sorted({newest.path, *members[:PAGE_SIZE]})
+    last_page = f"/{section}?page={pages_before}"
+    assert fetch(server, last_page)[0] == 200
+    home_etag, _ = validators(server, "/")
+
+    replica.remove(gone)
+    for path in gone:
+        assert fetch(server, path)[0] == 404 and fetch(server, path + "?print=1")[0] == 404
+    assert replica.removed == gone
+    assert not {a.path for a in replica.articles} & set(gone) and len(replica.articles) == 40 - len(gone)
+    assert fetch(server, last_page)[0] == 404 and last_page not in replica.listings
+    assert fetch(server, "/", headers={"If-None-Match": home_etag})[0] == 200  # the latest box changed
+    assert_listings_and_boxes_consistent(replica)
+    for article in replica.articles:
+        assert_page_matches_truth(replica, article)
+    with pytest.raises(KeyError, match="removed"):
+        replica.revise([newest.path])
+    with pytest.raises(ValueError):
+        replica.remove([a.path for a in replica.articles])
+
+
+def test_add_articles_puts_them_first_on_page_one(live) -> None:
+    replica, server = live
+    last_id = max(a.site_id for a in replica.articles)
+    last_published = max(datetime.fromisoformat(a.published) for a in replica.articles)
+    home_etag, home_modified = validators(server, "/")
+
+    added = replica.add_articles(12)
+    assert len(added) == 12 and len(replica.articles) == 52
+    assert sorted(a.site_id for a in added) == [a.site_id for a in added] and added[0].site_id > last_id
+    assert datetime.fromisoformat(added[0].published) > last_published
+    for article in added:
+        status, headers, _ = fetch(server, article.path)
+        assert status == 200 and parsedate_to_datetime(headers["last-modified"]) > home_modified
+        assert_page_matches_truth(replica, article)
+        assert 1 <= len(article.related) <= 5
+        assert all(replica.article(p).category == article.category for p in article.related)
+        for attachment in article.attachments:
+            assert replica.files[attachment["url"]]["kind"] == attachment["kind"]
+            assert fetch(server, attachment["url"])[0] == 200
+    for key in {a.path.rsplit("/", 1)[0].lstrip("/") for a in added}:
+        ours = sorted((a for a in added if a.path.startswith(f"/{key}/")), key=lambda a: a.published, reverse=True)
+        page_one = lxml.html.fromstring(fetch(server, "/" + key)[2].decode("utf-8"))
+        top = page_one.xpath('//div[contains(@class, "item-news")]//h3[@class="title"]/a/@href')
+        assert top[: len(ours)] == [a.path for a in ours], key
+    assert fetch(server, "/", headers={"If-None-Match": home_etag})[0] == 200
+    assert_listings_and_boxes_consistent(replica)
+
+    again = build_replica(40)
+    again.add_articles(12)
+    assert again.articles == replica.articles  # the same changes give the same site
+
+
+def test_only_a_built_replica_can_change() -> None:
+    bare = Replica(resources={}, articles=[], listings=[], documents=[], static_pages=[], redirects={}, dead_links=[])
+    with pytest.raises(RuntimeError):
+        bare.add_articles(1)

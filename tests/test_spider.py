@@ -225,3 +225,24 @@ def test_a_second_crawl_fetches_only_what_is_new_and_records_changes(tmp_path):
     assert 304 in statuses  # unchanged articles were revalidated, not downloaded again
     revisits = db.execute("SELECT count(*) FROM pages WHERE warc_record_type = 'revisit'").fetchone()[0]
     assert revisits > 0
+
+
+def test_attachments_are_downloaded_and_their_text_searchable(db, replica, crawled):
+    from crawler.storage import Archive
+
+    files = {row["url"]: row for row in db["attachment_files"].rows}
+    checked = 0
+    with Archive(crawled.db_path) as archive:
+        for article in replica.articles:
+            for attachment in article.attachments:
+                row = files[crawled.url + attachment["url"]]
+                assert row["size"] > 0 and len(row["sha256"]) == 64 and row["kind"] == attachment["kind"]
+                if not attachment.get("text_contains"):
+                    assert row["error"]  # formats with no extractor say why
+                    continue
+                assert attachment["text_contains"] in row["text"]
+                hits = archive.search(attachment["text_contains"], limit=5)
+                assert hits[0]["url"] == crawled.url + article.path
+                assert hits[0]["attachment"]["url"] == crawled.url + attachment["url"]
+                checked += 1
+    assert checked >= 3
