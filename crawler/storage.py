@@ -555,6 +555,15 @@ class Archive:
         cursor = self.db.execute(f"SELECT {', '.join(columns)} FROM pages")
         return {row[0]: dict(zip(columns, row)) for row in cursor}
 
+    def replay_pages(self) -> Iterator[dict]:
+        """The pages worth opening in a replay tool: every HTML page fetched, with its title."""
+        cursor = self.db.execute(
+            "SELECT p.url, p.fetched, a.title FROM pages AS p LEFT JOIN articles AS a ON a.url = p.url "
+            "WHERE p.status = 200 AND p.page_type IN ('article', 'listing', 'page', 'document') ORDER BY p.fetched"
+        )
+        for url, fetched, title in cursor:
+            yield {"url": url, "ts": fetched, "title": title or url}
+
     def history(self, url: str) -> list[dict]:
         """The archived versions of an article, oldest first."""
         cursor = self.db.execute(

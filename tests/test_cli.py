@@ -114,3 +114,21 @@ def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help, name
         assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_history_shows_versions_and_a_diff(tmp_path):
+    from crawler.storage import Archive
+
+    db = tmp_path / "h.db"
+    url = "https://cchc.laichau.gov.vn/a-1.html"
+    article = {"url": url, "title": "Tiêu đề", "body_text": "Đoạn một.\n\nĐoạn hai.", "content_sha256": "1",
+               "extraction_method": "site"}  # fmt: skip
+    with Archive(db) as archive:
+        archive.save_article(article, "2024-01-01T08:00:00+07:00")
+        archive.save_article(article | {"body_text": "Đoạn một.\n\nĐoạn ba.", "content_sha256": "2"}, "2024-02-01T08:00:00+07:00")
+    result = CliRunner().invoke(cli, ["history", url, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "Version 1: fetched 2024-01-01T08:00:00+07:00" in result.output
+    assert "-Đoạn hai." in result.output and "+Đoạn ba." in result.output
+    unknown = CliRunner().invoke(cli, ["history", url + "x", "--db", str(db)])
+    assert unknown.exit_code == 1 and unknown.output.startswith("Error: no archived versions of")

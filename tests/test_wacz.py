@@ -1,0 +1,39 @@
+"""WACZ packages of a crawl's captures, valid for replay tools."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import zipfile
+
+import pytest
+import sqlite_utils
+
+from crawler.storage import Archive
+from crawler.wacz import PackageError, package
+
+
+def test_package_holds_captures_index_and_pages(crawled, tmp_path):
+    output = tmp_path / "cchc.wacz"
+    with Archive(crawled.db_path) as archive:
+        package(archive, crawled.db_path.parent / "archive" / "warc", output)
+    names = zipfile.ZipFile(output).namelist()
+    assert {"indexes/index.cdx.gz", "pages/pages.jsonl", "datapackage.json", "datapackage-digest.json"} <= set(names)
+    assert [n for n in names if n.startswith("archive/") and n.endswith(".warc.gz")]
+    lines = zipfile.ZipFile(output).read("pages/pages.jsonl").decode("utf-8").splitlines()
+    pages = [json.loads(line) for line in lines[1:]]
+    articles = {row["url"]: row["title"] for row in sqlite_utils.Database(crawled.db_path)["articles"].rows}
+    listed = {page["url"]: page["title"] for page in pages}
+    assert all(listed[url] == title for url, title in articles.items())
+    assert all(page["ts"].endswith("Z") for page in pages)
+
+    from wacz.main import main as wacz_main
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert wacz_main(["validate", "-f", str(output)]) == 0
+
+
+def test_package_without_captures_is_an_error(tmp_path):
+    with Archive(tmp_path / "a.db") as archive, pytest.raises(PackageError, match="no WARC files in"):
+        package(archive, tmp_path / "none", tmp_path / "x.wacz")
