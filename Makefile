@@ -23,10 +23,12 @@ demo: $(STAMP)
 	$(BIN)/cchc-archive demo
 
 serve: $(STAMP)
-	$(BIN)/datasette archive.db
+	$(BIN)/cchc-archive serve
 
+# Every benchmark at the issue's sizes, one table (about a quarter of an hour on 2 cores);
+# `make bench BENCH_ARGS=--quick` for small sizes.
 bench: $(STAMP)
-	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -211,8 +211,7 @@ def demo(db_path: str, articles: int, port: int) -> None:
     finally:
         server.stop()
     print_crawl_summary(record, db_path)
-    datasette = Path(sys.executable).with_name("datasette")
-    click.echo(f"\nBrowse it:  {datasette if datasette.exists() else 'datasette'} {db_path}   (then open http://127.0.0.1:8001/)")
+    click.echo(f"\nBrowse it:  cchc-archive serve --db {db_path}   (or: make serve; then open http://127.0.0.1:8001/)")
     click.echo(f"Search it:  cchc-archive search 'dang bo' --db {db_path}")
 
 
@@ -288,15 +287,31 @@ def serve_command(db_path: str, host: str, port: int) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "format_name", type=click.Choice(sorted(EXPORT_FORMATS)), required=True, help="JSON Lines or CSV (UTF-8, with a header).")
+@click.option("--format", "format_name", type=click.Choice(sorted(EXPORT_FORMATS)), default=None, help="JSON Lines or CSV (UTF-8, with a header).")
+@click.option("--wacz", "wacz_file", metavar="FILE", default=None, help="Instead: package the WARC captures, their index and the pages as a WACZ file.")
 @db_option(must_exist=False)
+@warc_dir_option
 @click.option("--since", metavar="DATE", default=None, help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--category", metavar="NAME", default=None, help="Only articles of this category, as the site names it.")
 @click.option("--output", "-o", metavar="FILE", default="-", show_default=True, help="Where to write; - is standard output.")
-def export_command(format_name: str, db_path: str, since: str | None, category: str | None, output: str) -> None:
-    """Export articles as JSON Lines or CSV, streamed, for pandas or R."""
+def export_command(format_name: str | None, wacz_file: str | None, db_path: str, warc_dir: str | None,
+                   since: str | None, category: str | None, output: str) -> None:  # fmt: skip
+    """Export articles as JSON Lines or CSV, streamed, for pandas or R; or the captures as WACZ."""
     from .export import ExportError, parse_since
 
+    if (format_name is None) == (wacz_file is None):
+        raise click.ClickException("give either --format jsonl|csv or --wacz FILE")
+    if wacz_file:
+        from .middlewares import default_warc_dir
+        from .wacz import package
+
+        with open_archive(db_path) as archive:
+            try:
+                package(archive, Path(warc_dir) if warc_dir else default_warc_dir(db_path), wacz_file)
+            except ArchiveError as error:
+                raise click.ClickException(str(error)) from None
+        click.echo(f"captures packaged in {wacz_file}")
+        return
     try:
         since = parse_since(since)
     except ExportError as error:

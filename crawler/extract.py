@@ -182,6 +182,8 @@ def _article(root, url: str, base: str, title: str, date_el, body_el, *, method:
         article["warnings"].append(f"unparseable date: {published_raw}")
     if date_el is None:
         article["warnings"].append("no publication date")
+    if not body_text:
+        article["warnings"].append("empty body")
     return article
 
 

@@ -85,3 +85,41 @@ def links_to_follow(listing_url: str, links: list[str], known: dict, policy: Pol
     if policy.full or any(link not in known for link in links):
         return links
     return [link for link in links if not is_pagination_of(link, listing_url)]
+
+
+# Traps: a site can generate endless addresses (a calendar, a pager that never ends).
+# Listings may have many pages; any other path has few legitimate query variants.
+LISTING_PAGES_MAX = 2000
+QUERY_VARIANTS_MAX = 25
+
+
+class TrapGuard:
+    """Bounds what one path can cost a crawl, and spots a pager that repeats itself."""
+
+    def __init__(self, listing_pages_max: int = LISTING_PAGES_MAX, query_variants_max: int = QUERY_VARIANTS_MAX) -> None:
+        self.listing_pages_max = listing_pages_max
+        self.query_variants_max = query_variants_max
+        self._variants: dict[str, set[str]] = {}
+        self._listing_contents: dict[tuple[str, str], str] = {}
+
+    def allows(self, url: str, referrer: str, referrer_is_listing: bool) -> bool:
+        """Whether one more query variant of `url`'s path is still within bounds."""
+        parts = urlsplit(url)
+        if not parts.query:
+            return True
+        key = f"{parts.netloc}{parts.path}"
+        variants = self._variants.setdefault(key, set())
+        if parts.query in variants:
+            return True
+        paging = referrer_is_listing and is_pagination_of(url, referrer)
+        if len(variants) >= (self.listing_pages_max if paging else self.query_variants_max):
+            return False
+        variants.add(parts.query)
+        return True
+
+    def repeats(self, listing_url: str, links: list[str]) -> str | None:
+        """The earlier page of the same listing with exactly these items, if any."""
+        items = sorted(link for link in links if not is_pagination_of(link, listing_url))
+        key = (urlsplit(listing_url).path, "\n".join(items))
+        first = self._listing_contents.setdefault(key, listing_url)
+        return first if first != listing_url else None

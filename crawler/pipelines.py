@@ -64,7 +64,7 @@ class ArchivePipeline:
         if not isinstance(item, Capture):
             return item
         page = item.page
-        self.archive.save_capture(
+        saved = self.archive.save_capture(
             {"page": asdict(page), "article": item.article, "attachment": item.attachment, "requested": item.requested},
             self.crawl_id,
         )
@@ -72,7 +72,7 @@ class ArchivePipeline:
         self.pages_by_status[str(page.status) if page.status else "failed"] += 1
         if page.error:
             self.errors.append(f"{page.url}: {page.error}")
-        if item.article:
+        if saved:
             self.articles_by_method[item.article["extraction_method"]] += 1
             for warning in item.article.get("warnings") or ():
                 self.errors.append(f"{item.article['url']}: {warning}")

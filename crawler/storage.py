@@ -61,6 +61,7 @@ _ARTICLE_COLUMNS: dict[str, type] = {
     "first_seen": str,
     "last_fetched": str,
     "removed_at": str,
+    "warnings": str,
     "attachment_text": str,
     "search_folded": str,
 }
@@ -308,6 +309,7 @@ class Archive:
         db = self.db
         db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"url"}, if_not_exists=True)
         db["articles"].create_index(["url"], unique=True, if_not_exists=True)
+        db["articles"].create_index(["content_sha256"], if_not_exists=True)
         if not db["articles_fts"].exists():
             db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE)
         db["pages"].create(_PAGE_COLUMNS, pk="url", if_not_exists=True)
@@ -414,6 +416,7 @@ class Archive:
             first_seen=fetched,
             last_fetched=fetched,
             removed_at=None,  # captured again: it is back, if it had gone
+            warnings=_json(list(article["warnings"])) if article.get("warnings") else None,
             attachment_text=attachment_text,
             search_folded=_folded(title, body_text, attachment_text),
             year=int(published[:4]) if published[:4].isdigit() else None,
@@ -466,18 +469,31 @@ class Archive:
                 attachments,
             )
 
-    def save_capture(self, capture: dict, crawl_id: int | None = None) -> None:
+    def save_capture(self, capture: dict, crawl_id: int | None = None) -> bool:
         """Save everything one response brings, in one transaction, so a crash loses none of it.
 
         `capture` has `page` (a pages row), and optionally `article`, `attachment` (an
         attachment_files row) and `requested` (the URLs this page added to the frontier).
+        Returns whether an article was saved: not when it is a copy of one archived
+        under another address.
         """
         page = dict(capture["page"], crawl_id=crawl_id)
         url, fetched, status = page["url"], page["fetched"], page.get("status")
+        article = capture.get("article")
         with self._transaction() as conn:
+            if article and article.get("content_sha256"):
+                same = conn.execute(
+                    "SELECT url FROM articles WHERE content_sha256 = ? AND url != ? LIMIT 1",
+                    (article["content_sha256"], article["url"]),
+                ).fetchone()
+                if same:
+                    # The same article under a second address: stored once, this page points to it.
+                    page["canonical_url"] = same[0]
+                    page["error"] = page.get("error") or f"same article as {same[0]}"
+                    article = None
             conn.execute(_PAGE_UPSERT, {column: page.get(column) for column in _PAGE_COLUMNS})
-            if capture.get("article"):
-                self.save_article(capture["article"], fetched, crawl_id)
+            if article:
+                self.save_article(article, fetched, crawl_id)
             if capture.get("attachment"):
                 self.save_attachment_file(capture["attachment"])
             if status == 304:
@@ -494,6 +510,7 @@ class Archive:
                     "INSERT OR IGNORE INTO frontier (crawl_id, url) VALUES (?, ?)",
                     [(crawl_id, requested) for requested in capture["requested"]],
                 )
+        return article is not None
 
     def save_attachment_file(self, file: dict) -> None:
         """Record a downloaded attachment and put its text in the articles that link it."""
@@ -557,12 +574,14 @@ class Archive:
 
     def replay_pages(self) -> Iterator[dict]:
         """The pages worth opening in a replay tool: every HTML page fetched, with its title."""
+        # The time of the capture itself (its WARC-Date), so replay tools find the record.
         cursor = self.db.execute(
-            "SELECT p.url, p.fetched, a.title FROM pages AS p LEFT JOIN articles AS a ON a.url = p.url "
+            "SELECT p.url, coalesce(p.captured, p.fetched), a.title FROM pages AS p "
+            "LEFT JOIN articles AS a ON a.url = p.url "
             "WHERE p.status = 200 AND p.page_type IN ('article', 'listing', 'page', 'document') ORDER BY p.fetched"
         )
-        for url, fetched, title in cursor:
-            yield {"url": url, "ts": fetched, "title": title or url}
+        for url, captured, title in cursor:
+            yield {"url": url, "ts": captured, "title": title or url}
 
     def history(self, url: str) -> list[dict]:
         """The archived versions of an article, oldest first."""

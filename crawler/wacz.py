@@ -31,7 +31,7 @@ def package(archive: Archive, warc_dir: str | Path, output: str | Path) -> Path:
             stream.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "cchc-archive pages"}) + "\n")
             for page in archive.replay_pages():
                 # WACZ wants UTC timestamps; the archive keeps Vietnam's time.
-                moment = datetime.fromisoformat(page["ts"]).astimezone(timezone.utc)
+                moment = datetime.fromisoformat(page["ts"].replace("Z", "+00:00")).astimezone(timezone.utc)
                 page["ts"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
                 stream.write(json.dumps(page, ensure_ascii=False) + "\n")
         chatter = io.StringIO()  # py-wacz reports its progress on stdout

@@ -16,7 +16,7 @@ from scrapy.http import TextResponse
 from crawler import site
 from crawler.dates import VIETNAM, now
 from crawler.extract import ParseError, extract_page, is_html
-from crawler.frontier import Policy, conditional_headers, decide, links_to_follow
+from crawler.frontier import Policy, TrapGuard, conditional_headers, decide, is_pagination_of, links_to_follow
 from crawler.items import Capture, PageRecord
 from crawler.storage import Archive
 from crawler.urls import canonicalize_url, host_of, is_attachment, is_skipped, same_site
@@ -43,6 +43,7 @@ class CchcSpider(scrapy.Spider):
         self.known: dict[str, dict] = {}
         self.stored_articles: set[str] = set()
         self.policy: Policy | None = None
+        self.traps = TrapGuard()
 
     async def start(self):
         """The start URL, what an interrupted crawl left, and known pages due for revalidation."""
@@ -135,12 +136,27 @@ class CchcSpider(scrapy.Spider):
         elif alias is not None:
             capture.article = self._alias_article(alias)
         links = [url for url in info.links if self._follows(url)]
-        if info.page_type == "listing":
+        listing = info.page_type == "listing"
+        if listing:
             links = links_to_follow(response.url, links, self.known, self.policy)
+            repeated = self.traps.repeats(response.url, links)
+            if repeated:
+                # A pager that serves the same items under every page number: a trap.
+                page.error = f"same items as {repeated}: pagination not followed"
+                links = [url for url in links if not is_pagination_of(url, response.url)]
         wanted += [(url, {}) for url in links]
         moment = datetime.now(VIETNAM)
+        url_limit = self.settings.getint("URLLENGTH_LIMIT", 2083)
         for url, meta in wanted:
             if not self._follows(url, attachments=True):
+                continue
+            if len(url) > url_limit:
+                yield Capture(PageRecord(url=url, fetched=now(), page_type="skipped",
+                                         error=f"URL longer than {url_limit} characters, not requested"))  # fmt: skip
+                continue
+            if not self.traps.allows(url, response.url, listing):
+                yield Capture(PageRecord(url=url, fetched=now(), page_type="skipped",
+                                         error="too many query variants of one path: a crawler trap, not requested"))  # fmt: skip
                 continue
             decision = decide(url, self.known.get(url), self.policy, moment)
             if decision.fetch:

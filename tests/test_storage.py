@@ -134,6 +134,7 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
         "first_seen": "TEXT",
         "last_fetched": "TEXT",
         "removed_at": "TEXT",
+        "warnings": "TEXT",
         "attachment_text": "TEXT",
         "search_folded": "TEXT",
     }

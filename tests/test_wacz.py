@@ -37,3 +37,16 @@ def test_package_holds_captures_index_and_pages(crawled, tmp_path):
 def test_package_without_captures_is_an_error(tmp_path):
     with Archive(tmp_path / "a.db") as archive, pytest.raises(PackageError, match="no WARC files in"):
         package(archive, tmp_path / "none", tmp_path / "x.wacz")
+
+
+def test_export_wacz_command(crawled, tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+
+    output = tmp_path / "cli.wacz"
+    result = CliRunner().invoke(cli, ["export", "--wacz", str(output), "--db", str(crawled.db_path)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(output)
+    both = CliRunner().invoke(cli, ["export", "--wacz", str(output), "--format", "csv", "--db", str(crawled.db_path)])
+    assert both.exit_code == 1 and "either --format" in both.output

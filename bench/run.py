@@ -1,0 +1,98 @@
+"""Every benchmark, one table: figure | value | goal | met?
+
+`make bench` runs this at the issue's sizes (a 2,000-article crawl, a 20,000-page crawl,
+100,000 articles searched), about a quarter of an hour on two cores; `--quick` runs
+small sizes in a couple of minutes. Progress goes to stderr, the table to stdout.
+
+    .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reextract,extract]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import crawl
+import memory
+import reextract
+import search
+from benchlib import BENCH, ROOT, Figure, print_table
+
+FULL = {"crawl_articles": 2000, "crawl_rounds": 2, "memory_pages": 20000, "search_articles": 100_000,
+        "reextract_articles": 1000, "extract_articles": 300}  # fmt: skip
+QUICK = {"crawl_articles": 300, "crawl_rounds": 1, "memory_pages": 2000, "search_articles": 10_000,
+         "reextract_articles": 300, "extract_articles": 100}  # fmt: skip
+BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract")
+
+
+def extraction_figures(n_articles: int) -> list[Figure]:
+    """bench/extract.py's figures (extract_article against trafilatura), read from what it prints."""
+    result = subprocess.run([sys.executable, str(BENCH / "extract.py"), "--articles", str(n_articles)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=3600)  # fmt: skip
+    out = result.stdout
+    if result.returncode != 0:
+        return [Figure("extraction: bench/extract.py failed", result.stderr.strip().splitlines()[-1][:80], met=False)]
+
+    def grab(pattern: str) -> re.Match | None:
+        return re.search(pattern, out)
+
+    figures = []
+    ours, theirs = grab(r"extract_article: ([\d.]+) ms/page"), grab(r"trafilatura: ([\d.]+) ms/page")
+    right = grab(r"fields right[^:]*: (\d+)/(\d+)")
+    ratio = grab(r"ratio: ([\d.]+)x faster \(goal: ([^)]*)\) -> (meets|misses)")
+    if ours:
+        figures.append(Figure(f"extraction: extract_article, {n_articles} replica articles", f"{ours[1]} ms/page"))
+    if theirs:
+        figures.append(Figure("extraction: trafilatura.bare_extraction, same pages", f"{theirs[1]} ms/page"))
+    if right:
+        figures.append(Figure("extraction: articles with every field right", f"{right[1]}/{right[2]}",
+                              f"{right[2]}/{right[2]}", right[1] == right[2]))  # fmt: skip
+    if ratio:
+        figures.append(Figure("extraction: speed against trafilatura", f"{ratio[1]}x faster", ratio[2],
+                              ratio[3] == "meets"))  # fmt: skip
+    return figures or [Figure("extraction: bench/extract.py printed no figures", "—", met=False)]
+
+
+def main() -> None:
+    """Run the chosen benchmarks and print their figures as one table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a check that everything runs")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated subset of " + ", ".join(BENCHMARKS))
+    parser.add_argument("--concurrency", type=int, default=8, help="requests at a time in the crawls (default 8)")
+    parser.add_argument("--search-db", type=Path, help="keep the search benchmark's archive here, reuse it next time")
+    for name, value in FULL.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=int, help=f"(default {value}, quick {QUICK[name]})")
+    args = parser.parse_args()
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(chosen) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    sizes = dict(QUICK if args.quick else FULL)
+    sizes.update({name: getattr(args, name) for name in FULL if getattr(args, name) is not None})
+
+    figures: list[Figure] = []
+    started = time.perf_counter()
+    for name in BENCHMARKS:
+        if name not in chosen:
+            continue
+        print(f"bench: {name}…", file=sys.stderr, flush=True)
+        if name == "crawl":
+            figures += crawl.measure(sizes["crawl_articles"], args.concurrency, sizes["crawl_rounds"])
+        elif name == "memory":
+            figures += memory.measure(sizes["memory_pages"], args.concurrency)
+        elif name == "search":
+            figures += search.measure(sizes["search_articles"], db=args.search_db)
+        elif name == "reextract":
+            figures += reextract.measure(sizes["reextract_articles"])
+        elif name == "extract":
+            figures += extraction_figures(sizes["extract_articles"])
+    print(f"bench: done in {(time.perf_counter() - started) / 60:.1f} min", file=sys.stderr, flush=True)
+    print_table(figures)
+
+
+if __name__ == "__main__":
+    main()
