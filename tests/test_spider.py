@@ -139,39 +139,46 @@ def archived(db_path) -> dict[str, list]:
     return {sql: sorted(db.execute(sql).fetchall(), key=repr) for sql in ARCHIVED_ROWS}
 
 
-def test_a_crawl_killed_midway_resumes_to_the_same_archive(tmp_path):
+def _pages(db_path) -> int:
+    db = sqlite_utils.Database(db_path)
+    return db["pages"].count if "pages" in db.table_names() else 0
+
+
+def _crawl_until(server_url: str, db_path, pages: int):
+    """Start `scrapy crawl` and SIGKILL it once the archive holds `pages` pages."""
     import os
     import signal
     import subprocess
     import sys
     import time
 
-    from crawler.replica import ReplicaServer, build_replica
-
     from .conftest import ROOT
+
+    command = [sys.executable, "-m", "scrapy", "crawl", "cchc", "-a", f"start_url={server_url}/",
+               "-s", f"ARCHIVE_DB={db_path}", "-s", "DOWNLOAD_DELAY=0.02", "-s", "AUTOTHROTTLE_ENABLED=False"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and _pages(db_path) < pages:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def test_a_crawl_killed_several_times_resumes_to_the_same_archive(tmp_path):
+    from crawler.replica import ReplicaServer, build_replica
 
     with ReplicaServer(build_replica(n_articles=40)) as server:
         reference = tmp_path / "reference.db"
         assert run_scrapy_crawl(server.url + "/", reference).returncode == 0
+        total = _pages(reference)
 
         interrupted = tmp_path / "interrupted.db"
-        command = [sys.executable, "-m", "scrapy", "crawl", "cchc", "-a", f"start_url={server.url}/",
-                   "-s", f"ARCHIVE_DB={interrupted}", "-s", "DOWNLOAD_DELAY=0.02", "-s", "AUTOTHROTTLE_ENABLED=False"]  # fmt: skip
-        process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            if interrupted.exists():
-                db = sqlite_utils.Database(interrupted)
-                if "pages" in db.table_names() and db["pages"].count >= 40:
-                    break
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        killed_at = sqlite_utils.Database(interrupted)["pages"].count
-        assert 40 <= killed_at < sqlite_utils.Database(reference)["pages"].count
-        assert sqlite_utils.Database(interrupted).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
+        for share in (0.2, 0.45, 0.7):  # SIGKILL at three points of the same crawl
+            _crawl_until(server.url, interrupted, int(total * share))
+            db = sqlite_utils.Database(interrupted)
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert _pages(interrupted) < total
         result = run_scrapy_crawl(server.url + "/", interrupted)
         assert result.returncode == 0, result.stderr[-2000:]
         assert "Resuming crawl 1" in result.stderr
@@ -181,6 +188,34 @@ def test_a_crawl_killed_midway_resumes_to_the_same_archive(tmp_path):
     assert db["crawls"].count == 1 and list(db["crawls"].rows)[0]["finished"]
     assert db["frontier"].count == 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_readers_query_the_archive_throughout_a_crawl(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from crawler.replica import ReplicaServer, build_replica
+    from crawler.storage import Archive
+
+    from .conftest import ROOT
+
+    db_path = tmp_path / "live.db"
+    Archive(db_path).close()
+    with ReplicaServer(build_replica(n_articles=40)) as server:
+        command = [sys.executable, "-m", "scrapy", "crawl", "cchc", "-a", f"start_url={server.url}/",
+                   "-s", f"ARCHIVE_DB={db_path}", "-s", "DOWNLOAD_DELAY=0.005", "-s", "AUTOTHROTTLE_ENABLED=False"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        seen, queries = [], 0
+        with Archive(db_path) as reader:
+            while process.poll() is None:
+                seen.append(reader.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+                reader.search("cai cach hanh chinh", limit=5)  # FTS reads too; a lock would raise
+                queries += 1
+        assert process.wait() == 0, process.stderr.read()[-2000:]
+    assert queries > 10
+    assert seen == sorted(seen) and seen[-1] > 0  # committed rows only ever grow
 
 
 def test_a_second_crawl_fetches_only_what_is_new_and_records_changes(tmp_path):
