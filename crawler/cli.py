@@ -163,6 +163,8 @@ def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
     for number, result in enumerate(results, 1):
         click.echo(f"{number}. {result['title']}  ({(result.get('published') or '')[:10]})")
         click.echo(f"   {result['url']}")
+        if result.get("attachment"):
+            click.echo(f"   in the attachment {result['attachment']['name']}: {result['attachment']['url']}")
         click.echo(f"   {result['snippet']}")
 
 
