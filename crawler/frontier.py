@@ -119,7 +119,9 @@ class TrapGuard:
 
     def repeats(self, listing_url: str, links: list[str]) -> str | None:
         """The earlier page of the same listing with exactly these items, if any."""
-        items = sorted(link for link in links if not is_pagination_of(link, listing_url))
-        key = (urlsplit(listing_url).path, "\n".join(items))
+        path = urlsplit(listing_url).path
+        # The pager's links (this page's own among them) differ from page to page: leave them out.
+        items = sorted(link for link in links if urlsplit(link).path != path)
+        key = (path, "\n".join(items))
         first = self._listing_contents.setdefault(key, listing_url)
         return first if first != listing_url else None

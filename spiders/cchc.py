@@ -205,9 +205,11 @@ class CchcSpider(scrapy.Spider):
             page.error = f"redirect to an unusable address: {location[:200]}"
         elif not same_site(page.redirect_to, self.start_url):
             page.error = "redirect off the site, not followed"
+        elif page.redirect_to in response.meta.get("redirect_chain", ()) or page.redirect_to == response.url:
+            page.error = f"redirect loop back to {page.redirect_to}"
         elif self._follows(page.redirect_to, attachments=True):
-            # A loop ends by itself: Scrapy's duplicate filter drops an address seen before.
-            meta = {"redirected_from": page.redirected_from or response.url}
+            meta = {"redirected_from": page.redirected_from or response.url,
+                    "redirect_chain": [*response.meta.get("redirect_chain", ()), response.url]}  # fmt: skip
             if alias is not None:
                 meta["alias_of"] = alias
             capture.requested.append(page.redirect_to)

@@ -281,3 +281,66 @@ def test_attachments_are_downloaded_and_their_text_searchable(db, replica, crawl
                 assert hits[0]["attachment"]["url"] == crawled.url + attachment["url"]
                 checked += 1
     assert checked >= 3
+
+
+@pytest.fixture(scope="module")
+def hostile_crawl(tmp_path_factory):
+    """A crawl of the hostile replica, with a download timeout below its slow page's delay."""
+    from crawler.hostile import HostileServer, build_hostile_replica
+
+    hostile = build_hostile_replica(n_articles=30, slow_seconds=3.0)
+    db_path = tmp_path_factory.mktemp("hostile") / "archive.db"
+    with HostileServer(hostile) as server:
+        result = run_scrapy_crawl(server.url + "/", db_path, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=2")
+        requests = list(server.requests)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return hostile, server.url, sqlite_utils.Database(db_path), requests
+
+
+def test_hostile_site_every_article_stored_once_and_nothing_else(hostile_crawl):
+    hostile, base, db, _ = hostile_crawl
+    stored = {row["url"]: row for row in db["articles"].rows}
+    expected = {base + article.path for article in hostile.all_articles}
+    for alias, original in hostile.duplicates.items():
+        # Under one of its two addresses, whichever the crawl met first; never under both.
+        assert (base + alias in stored) != (base + original in stored)
+        if base + alias in stored:
+            expected = expected - {base + original} | {base + alias}
+    assert set(stored) == expected
+    for path in hostile.not_articles:
+        assert base + path not in stored, path
+
+
+def test_hostile_site_failures_are_recorded_with_reasons(hostile_crawl):
+    hostile, base, db, _ = hostile_crawl
+    pages = {row["url"]: row for row in db["pages"].rows}
+    for path, kind in hostile.expected_errors.items():
+        assert pages[base + path]["error"], (path, kind)
+    for path in hostile.transient:
+        assert pages[base + path]["status"] == 200, path  # retried to success
+    assert pages[base + hostile.long_url]["page_type"] == "skipped"
+
+
+def test_hostile_site_requests_stay_bounded_and_on_the_site(hostile_crawl):
+    hostile, base, db, requests = hostile_crawl
+    paths = [path for _, path, _ in requests]
+    for prefix in hostile.trap_prefixes:
+        assert len([p for p in paths if p.startswith(prefix)]) <= 60, prefix
+    assert not [p for p in paths if any(host in p for host in hostile.offsite_hosts)]
+    assert all(row["url"].startswith(base) for row in db["pages"].rows)
+
+
+def test_hostile_site_dates_bodies_and_scripts(hostile_crawl):
+    from crawler.hostile import script_vectors
+
+    hostile, base, db, _ = hostile_crawl
+    for article in hostile.articles:
+        urls = [base + path for path in (article.path, *article.aliases)]
+        (row,) = db.query(f"SELECT * FROM articles WHERE url IN ({', '.join('?' * len(urls))})", urls)
+        assert row["published"] == article.published
+        assert row["published_raw"] == article.published_raw
+        if article.published is None:
+            assert "unparseable date" in row["warnings"]
+        assert row["body_text"] == article.body_text, article.path
+    for row in db["articles"].rows:
+        assert script_vectors(row["body_html"] or "") == [], row["url"]
