@@ -111,6 +111,12 @@ def _register_plugin() -> None:
 def make_datasette(db_path: str | Path) -> Datasette:
     """A Datasette on the archive at `db_path`, with the project's metadata and plugin."""
     _register_plugin()
+    # Datasette prints a traceback with every local variable for each 404 or malformed
+    # search when `rich` is importable (it is, through py-wacz); the page already tells the
+    # reader what went wrong in one line. Server errors still print their traceback.
+    import datasette.handle_exception as datasette_errors  # after datasette.app: it imports the plugins
+
+    datasette_errors.rich = None
     return Datasette(
         [str(db_path)],
         metadata=load_metadata(database_name(db_path)),

@@ -198,6 +198,13 @@ def test_search_query_takes_any_text(db_path):
         assert response.status_code == 200, (q, response.text[:300])
 
 
+def test_a_malformed_search_is_a_one_line_message(db_path, capfd):
+    (response,) = fetch(db_path, f"/{DB}/articles.json?_search=%22unbalanced&_searchmode=raw")
+    assert response.status_code == 400
+    assert response.json()["error"] == "unterminated string"
+    assert "Traceback" not in capfd.readouterr().err  # the server's console stays readable too
+
+
 def test_publications_per_month_add_up(db_path, articles):
     months = query_rows(db_path, "publications_per_month")
     assert sum(row["articles"] for row in months) == sum(1 for a in articles if a["published"])
