@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 from scrapy import signals
 
+from .pipelines import RECORDED_SETTINGS
 from .warc import Exchange, WarcWriter, index
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,11 @@ class WarcCaptureMiddleware:
         """Read WARC_DIR (default: beside ARCHIVE_DB) and WARC_MAX_BYTES."""
         settings = crawler.settings
         folder = Path(settings.get("WARC_DIR") or default_warc_dir(settings.get("ARCHIVE_DB", "archive.db")))
-        info = {"operator": settings.get("USER_AGENT"), "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"}
+        info = {
+            "operator": settings.get("USER_AGENT"),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "settings": json.dumps({name: settings.get(name) for name in RECORDED_SETTINGS}, default=str),
+        }
         middleware = cls(folder, settings.getint("WARC_MAX_BYTES"), info)
         middleware.crawler = crawler
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

@@ -83,3 +83,13 @@ def test_crawl_keeps_one_response_per_fetched_page(crawled):
         assert row["warc_file"] and row["warc_offset"] is not None and row["warc_record_type"] == "response"
     assert responses[crawled.url + "/robots.txt"] == 1
     assert (folder / "index.cdxj").exists()
+
+
+def test_warcinfo_names_software_crawl_and_settings(crawled):
+    folder = crawled.db_path.parent / "archive" / "warc"
+    with open(warc_files(folder)[0], "rb") as stream:
+        record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_type == "warcinfo"
+        info = record.content_stream().read().decode("utf-8")
+    assert "software: cchc-archive/" in info and "crawl: 1" in info
+    assert f"start_url: {crawled.url}/" in info and '"ROBOTSTXT_OBEY": true' in info
