@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -344,3 +345,14 @@ def test_hostile_site_dates_bodies_and_scripts(hostile_crawl):
         assert row["body_text"] == article.body_text, article.path
     for row in db["articles"].rows:
         assert script_vectors(row["body_html"] or "") == [], row["url"]
+
+
+def test_hostile_site_cannot_name_files(hostile_crawl):
+    """Nothing the site sends names a file: captures go to generated names inside the archive folder."""
+    import re
+
+    hostile, base, db, _ = hostile_crawl
+    folder = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent
+    written = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+    for name in written:
+        assert re.fullmatch(r"archive\.db(-wal|-shm)?|archive/warc/(cchc-\d{20}-\d{5}\.warc\.gz|index\.cdxj)", name), name
