@@ -83,12 +83,18 @@ def crawl_cchc(url: str, db_path: str, concurrency: int) -> dict:
 
 
 def crawl_bare(url: str, db_path: str, concurrency: int) -> dict:
-    """The bare spider with the project's settings, minus the archive pipeline, timed."""
+    """The bare spider with the project's settings minus every component of its own, timed.
+
+    Network behaviour stays the project's (robots.txt, retries, timeouts, User-Agent,
+    reactor); the archive pipeline, the WARC middleware and any other project
+    middleware or extension go, since they store.
+    """
     from scrapy.crawler import CrawlerProcess
 
     from crawler.runner import crawl_settings
 
-    settings = crawl_settings(db_path, delay=0, overrides={**local_settings(concurrency), "ITEM_PIPELINES": {}})
+    bare = {name: {} for name in ("ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS")}
+    settings = crawl_settings(db_path, delay=0, overrides={**local_settings(concurrency), **bare})
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler, start_url=url + "/")

@@ -1,7 +1,7 @@
 """Every benchmark, one table: figure | value | goal | met?
 
 `make bench` runs this at the issue's sizes (a 2,000-article crawl, a 20,000-page crawl,
-100,000 articles searched), about a quarter of an hour on two cores; `--quick` runs
+100,000 articles searched), 6 to 8 minutes on two cores; `--quick` runs
 small sizes in a couple of minutes. Progress goes to stderr, the table to stdout.
 
     .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reextract,extract]
