@@ -42,6 +42,8 @@ _SAFE_TAGS = {
     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote", "pre", "code", "h2", "h3",
     "h4", "h5", "h6", "figure", "figcaption", "hr", "dl", "dt", "dd",
 }  # fmt: skip
+# Elements whose content is no text of the article either: gone with what they hold.
+_DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "title"}
 _SAFE_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -216,11 +218,10 @@ def _breadcrumb_links(root, base: str) -> list[dict]:
 def _images(body_el, base: str) -> list[dict]:
     images = []
     for img in body_el.iter("img"):
-        src = (img.get("src") or "").strip()
-        if not src or src.startswith("data:"):
-            continue
-        images.append({"src": urljoin(base, src), "alt": normalize_space(img.get("alt") or "") or None,
-                       "caption": _caption(img)})  # fmt: skip
+        src = canonicalize_url(img.get("src") or "", base)
+        if not src:
+            continue  # data:, javascript: and the like are no image of the archive
+        images.append({"src": src, "alt": normalize_space(img.get("alt") or "") or None, "caption": _caption(img)})
     return images
 
 
@@ -299,7 +300,7 @@ def _clean_html(body_el, base: str, skip) -> str:
     for el in skip:  # title and date found inside the fallback's body block
         html = html.replace(lxml.html.tostring(el, encoding="unicode", with_tail=False), "", 1)
     cleaned = nh3.clean(html, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                        link_rel="noopener noreferrer")  # fmt: skip
+                        clean_content_tags=_DROPPED_WITH_CONTENT, link_rel="noopener noreferrer")  # fmt: skip
     return nfc(cleaned.replace("\xa0", " ").replace("&nbsp;", " ")).strip()
 
 

@@ -1558,6 +1558,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0"  # what the real portal answers with
     sys_version = ""
     protocol_version = "HTTP/1.1"  # keep-alive, as Scrapy expects of a real server
+    # Headers and body go out in two writes; with Nagle's algorithm a keep-alive client
+    # waits ~40 ms for each body.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._serve(with_body=True)

@@ -210,3 +210,24 @@ def test_print_view_names_its_canonical_article():
 def test_empty_document_is_a_parse_error():
     with pytest.raises(ParseError):
         extract_page(b"   ", HOST + "/x")
+
+
+SCRIPTED_BODY = """<div class="news-content">
+<p>Trước<script>alert(1)</script> sau.</p>
+<p><img src="javascript:alert(2)" alt="x" /><img src="/anh.jpg" onerror="alert(3)" onload="alert(4)" alt="Ảnh" /></p>
+<p><a href="javascript:alert(5)">liên kết</a> <a href="/bai-1.html" onclick="alert(6)">bài</a></p>
+<iframe src="https://example.invalid/"></iframe><svg onload="alert(7)"><script>alert(8)</script></svg>
+<noscript><p>Bật JavaScript</p></noscript><object data="x.swf"></object>
+</div>"""
+
+
+def test_body_html_cannot_run_script():
+    from crawler.hostile import script_vectors
+
+    html = page("article-digital-transformation.html").decode("utf-8")
+    start, end = html.index('<div class="news-content">'), html.index('<div class="news-tools">')
+    a = extract_article(html[:start] + SCRIPTED_BODY + "\n" + html[end:], DIGITAL_URL)
+    assert script_vectors(a["body_html"]) == []
+    assert "alert" not in a["body_html"] and "Bật JavaScript" not in a["body_html"]
+    assert a["images"] == [{"src": HOST + "/anh.jpg", "alt": "Ảnh", "caption": None}]
+    assert a["body_text"] == "Trước sau.\n\nliên kết bài"
