@@ -23,10 +23,10 @@ import search
 from benchlib import BENCH, ROOT, Figure, print_table
 
 FULL = {"crawl_articles": 2000, "crawl_rounds": 2, "memory_pages": 20000, "search_articles": 100_000,
-        "reextract_articles": 1000, "extract_articles": 300}  # fmt: skip
+        "reextract_articles": 1000, "extract_articles": 300, "recrawl_articles": 1000}  # fmt: skip
 QUICK = {"crawl_articles": 300, "crawl_rounds": 1, "memory_pages": 2000, "search_articles": 10_000,
-         "reextract_articles": 300, "extract_articles": 100}  # fmt: skip
-BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract")
+         "reextract_articles": 300, "extract_articles": 100, "recrawl_articles": 200}  # fmt: skip
+BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract", "recrawl")
 
 
 def extraction_figures(n_articles: int) -> list[Figure]:
@@ -55,6 +55,24 @@ def extraction_figures(n_articles: int) -> list[Figure]:
         figures.append(Figure("extraction: speed against trafilatura", f"{ratio[1]}x faster", ratio[2],
                               ratio[3] == "meets"))  # fmt: skip
     return figures or [Figure("extraction: bench/extract.py printed no figures", "—", met=False)]
+
+
+def recrawl_figures(n_articles: int) -> list[Figure]:
+    """bench/recrawl.py's figures (requests of an unchanged re-crawl, changes found), read from what it prints."""
+    result = subprocess.run([sys.executable, str(BENCH / "recrawl.py"), "--articles", str(n_articles)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=3600)  # fmt: skip
+    if result.returncode != 0:
+        return [Figure("re-crawl: bench/recrawl.py failed", result.stderr.strip().splitlines()[-1][:80], met=False)]
+    share = re.search(r"unchanged re-crawl: ([\d.]+%) .*-> (meets|misses)", result.stdout)
+    found = re.search(r"changes found: (\d+)/(\d+) .*-> (meets|misses)", result.stdout)
+    figures = []
+    if share:
+        figures.append(Figure(f"re-crawl: unchanged site, requests against the first crawl ({n_articles} articles)",
+                              share[1], "<= 10%", share[2] == "meets"))  # fmt: skip
+    if found:
+        figures.append(Figure("re-crawl: changes found after 5% of the articles changed", f"{found[1]}/{found[2]}",
+                              "all", found[3] == "meets"))  # fmt: skip
+    return figures or [Figure("re-crawl: bench/recrawl.py printed no figures", "—", met=False)]
 
 
 def main() -> None:
@@ -90,6 +108,8 @@ def main() -> None:
             figures += reextract.measure(sizes["reextract_articles"])
         elif name == "extract":
             figures += extraction_figures(sizes["extract_articles"])
+        elif name == "recrawl":
+            figures += recrawl_figures(sizes["recrawl_articles"])
     print(f"bench: done in {(time.perf_counter() - started) / 60:.1f} min", file=sys.stderr, flush=True)
     print_table(figures)
 

@@ -18,6 +18,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -164,6 +165,34 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 # operator) is an explicit advanced query whose syntax errors are the user's to fix.
 _ADVANCED_CHARS = frozenset('"(){}')
 _SNIPPET_WORDS = 30
+# Search ranks (bm25) at most this many matches, the ones archived last, so that a word
+# found in nearly every article still answers at once; the rest of a query's matches
+# are only the tail of a very long list.
+SEARCH_CANDIDATES = 5000
+# For plain queries of several words, the articles holding them side by side come first:
+# `dang bo` wants "Đảng bộ" before an article with "đang" in one place and "Bộ" in another.
+# The phrase is looked for only among the candidates (a rowid range FTS5 seeks to).
+_SEARCH_ADJACENT_FIRST_SQL = """
+WITH matches AS MATERIALIZED (
+    SELECT rowid, bm25(articles_fts) AS rank FROM articles_fts
+    WHERE articles_fts MATCH :query ORDER BY rowid DESC LIMIT :candidates),
+adjacent AS MATERIALIZED (
+    SELECT rowid FROM articles_fts
+    WHERE articles_fts MATCH :phrase AND rowid >= (SELECT min(rowid) FROM matches)),
+top AS (
+    SELECT rowid, rank, rowid IN adjacent AS side_by_side FROM matches
+    ORDER BY side_by_side DESC, rank, rowid LIMIT :limit)
+SELECT a.url, a.title, a.published, a.category, a.body_text, top.rank
+FROM top JOIN articles AS a ON a.id = top.rowid ORDER BY top.side_by_side DESC, top.rank, a.id
+"""
+_SEARCH_SQL = """
+WITH matches AS MATERIALIZED (
+    SELECT rowid, bm25(articles_fts) AS rank FROM articles_fts
+    WHERE articles_fts MATCH :query ORDER BY rowid DESC LIMIT :candidates),
+top AS (SELECT rowid, rank FROM matches ORDER BY rank, rowid LIMIT :limit)
+SELECT a.url, a.title, a.published, a.category, a.body_text, top.rank
+FROM top JOIN articles AS a ON a.id = top.rowid ORDER BY top.rank, a.id
+"""
 _SNIPPET_LEAD = 10  # words of context kept before the first match
 # Highlights separated only by spaces or by one punctuation mark ("2524/KH-UBND")
 # are merged, so a phrase reads as one highlight.
@@ -226,19 +255,24 @@ def _query_terms(query: str, *, plain: bool) -> list[tuple[str, bool]]:
     return list(terms)
 
 
-def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int]]:
-    """Spans of `text` whose folded form matches a term, merged across short gaps."""
-    if not terms or not text:
-        return []
+@lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[tuple[str, bool], ...]) -> re.Pattern:
+    """One regex for the folded terms, whole tokens only (a `*` term as a prefix)."""
     # Longest first so the alternation prefers "bien che" parts over shorter overlaps.
     alternatives = [
         re.escape(term) + (f"{_TOKEN}*" if prefix else "")
         for term, prefix in sorted(terms, key=lambda t: -len(t[0]))
     ]
-    pattern = re.compile(rf"(?<!{_TOKEN})(?:{'|'.join(alternatives)})(?!{_TOKEN})")
+    return re.compile(rf"(?<!{_TOKEN})(?:{'|'.join(alternatives)})(?!{_TOKEN})")
+
+
+def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int]]:
+    """Spans of `text` whose folded form matches a term, merged across short gaps."""
+    if not terms or not text:
+        return []
     # fold() maps one character to one, so offsets in the folded text are offsets in text.
     spans: list[tuple[int, int]] = []
-    for match in pattern.finditer(fold(text)):
+    for match in _terms_pattern(tuple(terms)).finditer(fold(text)):
         start, end = match.span()
         if spans and _MERGE_GAP.fullmatch(text[spans[-1][1] : start]):
             spans[-1] = (spans[-1][0], end)
@@ -250,7 +284,7 @@ def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, in
 def _terms_found(text: str, terms: list[tuple[str, bool]]) -> int:
     """How many of the query's terms occur in `text` (diacritics and case ignored)."""
     folded = fold(text or "")
-    return sum(1 for term in terms if _match_spans(folded, [term]))
+    return sum(1 for term in terms if _terms_pattern((term,)).search(folded))
 
 
 def _snippet(text: str, spans: list[tuple[int, int]], start: str, end: str) -> str:
@@ -299,6 +333,9 @@ class Archive:
             # Wait for a concurrent writer (a running crawl) instead of failing at once.
             self.db.execute("PRAGMA busy_timeout = 5000")
             self.db.enable_wal()
+            # In WAL mode, NORMAL loses no committed transaction when a process dies (only
+            # when the machine does), and spares an fsync per commit.
+            self.db.execute("PRAGMA synchronous = NORMAL")
             self._create_schema()
         except sqlite3.Error as exc:
             self.db.close()
@@ -604,19 +641,12 @@ class Archive:
             raise SearchError("empty search query")
         if limit < 1:
             raise SearchError(f"search limit must be at least 1, not {limit}")
-        # Articles holding the words side by side come first: `dang bo` wants "Đảng bộ"
-        # before an article that has "đang" in one place and "Bộ" in another.
-        sql = (
-            "SELECT a.url, a.title, a.published, a.category, a.body_text, "
-            "bm25(articles_fts) AS rank, "
-            "articles_fts.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) AS adjacent "
-            "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY adjacent DESC, rank, a.id LIMIT ?"
-        )
-        phrase = query if _is_advanced(query) else _as_phrase(query)
+        side_by_side_first = not _is_advanced(query) and len(query.split()) > 1
+        sql = _SEARCH_ADJACENT_FIRST_SQL if side_by_side_first else _SEARCH_SQL
+        params = {"query": query, "phrase": _as_phrase(query), "limit": limit, "candidates": SEARCH_CANDIDATES}
         plain = False
         try:
-            rows = self.db.execute(sql, (phrase, query, limit)).fetchall()
+            rows = self.db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             if _is_advanced(query):
                 raise SearchError(
@@ -629,14 +659,14 @@ class Archive:
                 raise SearchError(f'search query "{_one_line(query)}" has no words') from exc
             plain = True
             try:
-                rows = self.db.execute(sql, (_as_phrase(query), quoted, limit)).fetchall()
+                rows = self.db.execute(sql, params | {"query": quoted}).fetchall()
             except sqlite3.OperationalError as exc2:  # pragma: no cover - defensive
                 raise SearchError(
                     f'invalid search query "{_one_line(query)}": {_one_line(str(exc2))}'
                 ) from exc2
         terms = _query_terms(query, plain=plain)
         results = []
-        for url, title, published, category, body_text, rank, _adjacent in rows:
+        for url, title, published, category, body_text, rank in rows:
             body = nfc(body_text or "")
             title_text = nfc(title or "")
             spans = _match_spans(body, terms)

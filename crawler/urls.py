@@ -57,8 +57,15 @@ def host_of(url: str) -> str:
 
 def same_site(url: str, start_url: str) -> bool:
     """Whether `url` is on the start URL's host (`www.` or not) and port."""
-    a, b = urlsplit(url), urlsplit(start_url)
-    return host_of(url) == host_of(start_url) and a.port == b.port
+    return _site(url) == _site(start_url)
+
+
+@lru_cache(maxsize=65536)
+def _site(url: str) -> tuple[str, int | None]:
+    try:
+        return host_of(url), urlsplit(url).port
+    except ValueError:  # a port that is no number
+        return "", None
 
 
 def is_attachment(url: str) -> bool:
