@@ -44,6 +44,9 @@ class CchcSpider(scrapy.Spider):
         self.stored_articles: set[str] = set()
         self.policy: Policy | None = None
         self.traps = TrapGuard()
+        # Every URL requested by this crawl: a link seen again is dropped here, before
+        # Scrapy builds, schedules and filters a request for it (most links are repeats).
+        self.requested: set[str] = set()
 
     async def start(self):
         """The start URL, what an interrupted crawl left, and known pages due for revalidation."""
@@ -74,6 +77,7 @@ class CchcSpider(scrapy.Spider):
                 yield self._request(url, headers=decision.headers)
 
     def _request(self, url: str, headers: dict | None = None, **meta) -> scrapy.Request:
+        self.requested.add(url)
         # Redirects are handled here, not by Scrapy's middleware, so that every hop gets
         # its row in `pages` even when its target was already crawled.
         meta = {"dont_redirect": True, "handle_httpstatus_all": True, **meta}
@@ -148,13 +152,15 @@ class CchcSpider(scrapy.Spider):
         moment = datetime.now(VIETNAM)
         url_limit = self.settings.getint("URLLENGTH_LIMIT", 2083)
         for url, meta in wanted:
-            if not self._follows(url, attachments=True):
+            if url in self.requested or not self._follows(url, attachments=True):
                 continue
             if len(url) > url_limit:
+                self.requested.add(url)  # recorded once
                 yield Capture(PageRecord(url=url, fetched=now(), page_type="skipped",
                                          error=f"URL longer than {url_limit} characters, not requested"))  # fmt: skip
                 continue
             if not self.traps.allows(url, response.url, listing):
+                self.requested.add(url)  # recorded once
                 yield Capture(PageRecord(url=url, fetched=now(), page_type="skipped",
                                          error="too many query variants of one path: a crawler trap, not requested"))  # fmt: skip
                 continue
