@@ -145,8 +145,8 @@ def _pages(db_path) -> int:
     return db["pages"].count if "pages" in db.table_names() else 0
 
 
-def _crawl_until(server_url: str, db_path, pages: int):
-    """Start `scrapy crawl` and SIGKILL it once the archive holds `pages` pages."""
+def _crawl_until(server_url: str, db_path, pages: int, signal_number: int | None = None):
+    """Start `scrapy crawl` and stop it (SIGKILL, or `signal_number`) once the archive holds `pages` pages."""
     import os
     import signal
     import subprocess
@@ -162,11 +162,13 @@ def _crawl_until(server_url: str, db_path, pages: int):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None and _pages(db_path) < pages:
         time.sleep(0.1)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process.send_signal(signal_number or signal.SIGKILL)
+    process.wait(timeout=60)
 
 
 def test_a_crawl_killed_several_times_resumes_to_the_same_archive(tmp_path):
+    import signal
+
     from crawler.replica import ReplicaServer, build_replica
 
     with ReplicaServer(build_replica(n_articles=40)) as server:
@@ -175,8 +177,9 @@ def test_a_crawl_killed_several_times_resumes_to_the_same_archive(tmp_path):
         total = _pages(reference)
 
         interrupted = tmp_path / "interrupted.db"
-        for share in (0.2, 0.45, 0.7):  # SIGKILL at three points of the same crawl
-            _crawl_until(server.url, interrupted, int(total * share))
+        # Ctrl-C once, then SIGKILL at two more points of the same crawl.
+        for share, stop in ((0.2, signal.SIGINT), (0.45, signal.SIGKILL), (0.7, signal.SIGKILL)):
+            _crawl_until(server.url, interrupted, int(total * share), stop)
             db = sqlite_utils.Database(interrupted)
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert _pages(interrupted) < total
