@@ -93,7 +93,7 @@ def print_crawl_summary(record: dict, db_path: str) -> None:
     click.echo(f"Crawl {record.get('id')} of {record.get('start_url')} into {db_path}")
     click.echo(f"  requests: {stats.get('requests', 0)}, finish: {stats.get('finish_reason')}")
     for label, key in (("pages by type", "pages_by_type"), ("pages by status", "pages_by_status"),
-                       ("articles by method", "articles_by_method")):  # fmt: skip
+                       ("articles by method", "articles_by_method"), ("attachments", "attachments")):  # fmt: skip
         figures = ", ".join(f"{name} {count}" for name, count in sorted((stats.get(key) or {}).items()))
         click.echo(f"  {label}: {figures or 'none'}")
     click.echo(f"  errors: {stats.get('errors', 0)}")

@@ -139,7 +139,9 @@ class CchcSpider(scrapy.Spider):
             wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
         elif alias is not None:
             capture.article = self._alias_article(alias)
-        links = [url for url in info.links if self._follows(url)]
+        # Files linked from any page are fetched (a document page's decree as much as an
+        # article's attachment); the `attachments` table lists those of articles.
+        links = [url for url in info.links if self._follows(url, attachments=True)]
         listing = info.page_type == "listing"
         if listing:
             links = links_to_follow(response.url, links, self.known, self.policy)

@@ -359,3 +359,14 @@ def test_hostile_site_cannot_name_files(hostile_crawl):
     written = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
     for name in written:
         assert re.fullmatch(r"archive\.db(-wal|-shm)?|archive/warc/(cchc-\d{20}-\d{5}\.warc\.gz|index\.cdxj)", name), name
+
+
+def test_files_of_document_pages_are_downloaded_too(db, replica, crawled):
+    from crawler.extract import extract_page
+    from crawler.urls import is_attachment
+
+    downloaded = {row["url"] for row in db.query("SELECT url FROM pages WHERE page_type = 'attachment'")}
+    linked = set()
+    for path in replica.documents:
+        linked |= {url for url in extract_page(replica.get(path).body, crawled.url + path).links if is_attachment(url)}
+    assert linked and linked <= downloaded
