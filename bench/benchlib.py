@@ -56,12 +56,12 @@ def thousands(number: float) -> str:
 
 @contextmanager
 def served_replica(n_articles: int, seed: int = 2021) -> Iterator[str]:
-    """The replica served by a process of its own (bench/replica_server.py); yields its base URL.
+    """The replica served by a process of its own (`python -m crawler.replica`); yields its base URL.
 
     A process of its own, so the crawl and the server each get a core, and the server's
     memory (every page of the replica) never counts against the crawler's.
     """
-    command = [sys.executable, str(BENCH / "replica_server.py"), "--articles", str(n_articles), "--seed", str(seed)]
+    command = [sys.executable, "-m", "crawler.replica", "--articles", str(n_articles), "--seed", str(seed)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()

@@ -780,13 +780,7 @@ def main(argv: list[str] | None = None) -> None:
     for case in hostile.cases.values():
         shown = case.path if len(case.path) < 100 else case.path[:60] + f"… ({len(case.path)} characters)"
         print(f"  {case.name:<24} {shown}", flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    server.serve_until_interrupted()
 
 
 if __name__ == "__main__":

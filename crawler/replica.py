@@ -1641,6 +1641,16 @@ class ReplicaServer:
             self._thread.join(timeout=5)
         self._httpd = self._thread = None
 
+    def serve_until_interrupted(self) -> None:
+        """Serve in the foreground until Ctrl-C (or SIGINT), then stop."""
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
     def _record(self, method: str, path: str, headers: dict) -> None:
         with self._lock:
             self.requests.append((method, path, headers))
@@ -1663,13 +1673,7 @@ def main(argv: list[str] | None = None) -> None:
     replica = build_replica(args.articles, args.seed)
     server = ReplicaServer(replica, args.host, args.port).start()
     print(f"Replica of cchc.laichau.gov.vn ({len(replica.articles)} articles) at {server.url}/", flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    server.serve_until_interrupted()
 
 
 if __name__ == "__main__":
