@@ -21,6 +21,7 @@ from crawler.items import Capture, PageRecord
 from crawler.storage import Archive
 from crawler.urls import canonicalize_url, host_of, is_attachment, is_skipped, same_site
 
+
 class CchcSpider(scrapy.Spider):
     """Crawl every page of the portal reachable from the start URL, on its host only.
 
@@ -62,11 +63,12 @@ class CchcSpider(scrapy.Spider):
         self.policy = Policy(crawl_id=crawl_id, start_url=self.start_url, refresh_after=self.refresh_after, full=self.full)
         moment = datetime.now(VIETNAM)
         seeds = [self.start_url, *pending]
+        pending = set(pending)
         # Known pages whose copy is older than the refresh window are revalidated even
         # if no page links to them any more; a removed article shows up this way.
         # (Listings are not seeded: they are re-read from the start page, as far as they hold news.)
         seeds += [url for url, page in self.known.items()
-                  if page.get("page_type") not in ("listing", "redirect", "skipped") and self._follows(url, attachments=True)]  # fmt: skip
+                  if page.get("page_type") not in ("listing", "redirect", "skipped") and self._follows(url)]  # fmt: skip
         for url in dict.fromkeys(seeds):
             known = self.known.get(url)
             if url in pending:  # requested before the interruption: decided already
@@ -141,7 +143,7 @@ class CchcSpider(scrapy.Spider):
             capture.article = self._alias_article(alias)
         # Files linked from any page are fetched (a document page's decree as much as an
         # article's attachment); the `attachments` table lists those of articles.
-        links = [url for url in info.links if self._follows(url, attachments=True)]
+        links = [url for url in info.links if self._follows(url)]
         listing = info.page_type == "listing"
         if listing:
             links = links_to_follow(response.url, links, self.known, self.policy)
@@ -154,7 +156,7 @@ class CchcSpider(scrapy.Spider):
         moment = datetime.now(VIETNAM)
         url_limit = self.settings.getint("URLLENGTH_LIMIT", 2083)
         for url, meta in wanted:
-            if url in self.requested or not self._follows(url, attachments=True):
+            if url in self.requested or not self._follows(url):
                 continue
             if len(url) > url_limit:
                 self.requested.add(url)  # recorded once
@@ -215,7 +217,7 @@ class CchcSpider(scrapy.Spider):
             page.error = "redirect off the site, not followed"
         elif page.redirect_to in response.meta.get("redirect_chain", ()) or page.redirect_to == response.url:
             page.error = f"redirect loop back to {page.redirect_to}"
-        elif self._follows(page.redirect_to, attachments=True):
+        elif self._follows(page.redirect_to):
             meta = {"redirected_from": page.redirected_from or response.url,
                     "redirect_chain": [*response.meta.get("redirect_chain", ()), response.url]}  # fmt: skip
             if alias is not None:
@@ -230,9 +232,8 @@ class CchcSpider(scrapy.Spider):
             return alias
         return None
 
-    def _follows(self, url: str, attachments: bool = False) -> bool:
-        return (same_site(url, self.start_url) and not is_skipped(url)
-                and (attachments or not is_attachment(url)))  # fmt: skip
+    def _follows(self, url: str) -> bool:
+        return same_site(url, self.start_url) and not is_skipped(url)
 
 
 def _header(headers, name: str) -> str | None:
