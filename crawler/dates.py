@@ -30,13 +30,14 @@ def parse_date(raw: str | None) -> str | None:
         return None
     match = site.SITE_DATE.search(raw)
     if match:
-        return _from_site_format(match)
+        time = match if match["hour"] else site.SITE_TIME.search(raw[: match.start()] + " " + raw[match.end() :])
+        return _from_site_format(match, time)
     return _from_dateparser(raw)
 
 
-def _from_site_format(match) -> str | None:
-    hour = int(match["hour"] or 0)
-    ampm = (match["ampm"] or "").lower()
+def _from_site_format(match, time) -> str | None:
+    hour = int(time["hour"]) if time else 0
+    ampm = ((time["ampm"] if time else None) or "").lower()
     if ampm:
         # 12-hour clock: 12:xx SA is just after midnight, 12:xx CH just after noon.
         if not 1 <= hour <= 12:
@@ -50,8 +51,8 @@ def _from_site_format(match) -> str | None:
             int(match["month"]),
             int(match["day"]),
             hour,
-            int(match["minute"] or 0),
-            int(match["second"] or 0),
+            int(time["minute"]) if time else 0,
+            int(time["second"] or 0) if time else 0,
             tzinfo=VIETNAM,
         )
     except ValueError:  # 32/13/2021 and the like: keep the raw text, store no date

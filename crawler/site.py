@@ -44,10 +44,15 @@ BOILERPLATE = (
 
 # The publication date as the site prints it: `(Ngày đăng :24/09/2021 12:00:00 SA)`.
 # .NET's vi-VN culture: day first, 12-hour clock, SA before noon, CH after.
-DATE_LABEL = re.compile(r"Ngày\s*(?:đăng|cập nhật)?\s*:?\s*", re.IGNORECASE)
+DATE_LABEL = re.compile(r"^Ngày\s*(?:đăng|cập nhật)?\s*:?\s*", re.IGNORECASE)
 SITE_DATE = re.compile(
     r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"
     r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>SA|CH|AM|PM))?)?",
+    re.IGNORECASE,
+)
+# A time written before the date instead: `Cập nhật lúc 08:12 ngày 27/02/2023`.
+SITE_TIME = re.compile(
+    r"(?<![\d/])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>SA|CH|AM|PM))?(?![\d/])",
     re.IGNORECASE,
 )
 MORNING = {"sa", "am"}

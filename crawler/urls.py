@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from w3lib.url import safe_url_string
+
 from . import site
 
 FOLLOWED_SCHEMES = ("http", "https")
@@ -46,7 +48,9 @@ def _canonical_absolute(url: str) -> str | None:
         if len(kept) != len(pairs):  # rebuild only when needed: keep the site's own escaping
             query = urlencode(kept, doseq=True)
     path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+    # Percent-encoded as Scrapy sends it (w3lib), so a link written with spaces or
+    # Vietnamese letters names the same row as the page fetched from it.
+    return safe_url_string(urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, "")))
 
 
 def host_of(url: str) -> str:

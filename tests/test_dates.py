@@ -40,3 +40,13 @@ def test_clean_raw_date_strips_label_and_parentheses():
 
 def test_now_is_iso_with_vietnam_offset():
     assert now().endswith("+07:00") and now()[10] == "T"
+
+
+def test_a_time_written_before_the_date_counts():
+    assert parse_date("Cập nhật lúc 08:12 ngày 27/02/2023") == "2023-02-27T08:12:00+07:00"
+    assert parse_date("9:05 CH, 27/02/2023") == "2023-02-27T21:05:00+07:00"
+
+
+def test_clean_raw_date_strips_only_a_leading_label():
+    assert clean_raw_date("Cập nhật lúc 08:12 ngày 27/02/2023") == "Cập nhật lúc 08:12 ngày 27/02/2023"
+    assert clean_raw_date("(Ngày đăng: 24/09/2021)") == "24/09/2021"

@@ -47,3 +47,10 @@ def test_attachments_and_skipped_paths():
 def test_site_article_id():
     assert site_article_id(BASE + "/ket-qua-thuc-hien-2745.html") == 2745
     assert site_article_id(BASE) is None
+
+
+def test_links_are_percent_encoded_as_requested():
+    assert canonicalize_url("/Uploads/files/Kế hoạch số 12.pdf", BASE) == (
+        "https://cchc.laichau.gov.vn/Uploads/files/K%E1%BA%BF%20ho%E1%BA%A1ch%20s%E1%BB%91%2012.pdf"
+    )
+    assert canonicalize_url("/a%20b.pdf", BASE) == "https://cchc.laichau.gov.vn/a%20b.pdf"
