@@ -190,19 +190,29 @@ def _article(root, url: str, base: str, title: str, date_el, body_el, *, method:
 
 
 def _breadcrumb(root) -> list[str]:
+    """The breadcrumb's items, whether links, plain text or list items, separators left out."""
     container = _first(root, site.BREADCRUMB_BOX)
-    if container is None:
-        return []
-    items = []
-    for el in container.iter("a", "span", "li", "strong", "b"):
-        if el.tag == "span" and "sep" in (el.get("class") or ""):
-            continue
-        if any(child.tag in ("a", "span", "li", "strong", "b") for child in el):
-            continue  # read the innermost items only
-        text = _text(el).strip("»›>/|- ")
-        if text:
-            items.append(text)
+    items: list[str] = []
+    if container is not None:
+        _breadcrumb_items(container, items)
     return items
+
+
+def _breadcrumb_items(element, items: list[str]) -> None:
+    def add(text: str | None) -> None:
+        for part in site.BREADCRUMB_SEPARATORS.split(text or ""):
+            part = normalize_space(part.replace("\n", " "))
+            if part:
+                items.append(part)
+
+    add(element.text)
+    for child in element:
+        if isinstance(child.tag, str) and "sep" not in (child.get("class") or "").split():
+            if child.tag in ("ul", "ol", "li", "div", "nav", "p"):
+                _breadcrumb_items(child, items)  # a container of items
+            else:
+                add(_text(child))  # one item (a link, a span, the current page in bold…)
+        add(child.tail)
 
 
 def _breadcrumb_links(root, base: str) -> list[dict]:
@@ -268,18 +278,34 @@ def _box_links(box, base: str) -> list[dict]:
     """Links of a `Tin liên quan` / `Tin mới nhất` box, each with the date written beside it."""
     if box is None:
         return []
-    entries = box.xpath(site.BOX_ITEMS) or [box]
     links, seen = [], set()
-    for entry in entries:
-        for a in entry.iter("a"):
-            url = canonicalize_url(a.get("href") or "", base)
-            if not url or url in seen:
-                continue
-            seen.add(url)
-            title = _text(a)
-            rest = _text(entry).replace(title, "", 1) if len(entries) > 1 or entry is not box else ""
-            links.append({"url": url, "title": title, "published": parse_date(clean_raw_date(rest)) if rest else None})
+    for a in box.iter("a"):
+        url = canonicalize_url(a.get("href") or "", base)
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        title, published = _title_and_date(a)
+        links.append({"url": url, "title": title, "published": published})
     return links
+
+
+def _title_and_date(a) -> tuple[str, str | None]:
+    """A box link's title, and the date beside it: after the link, or ending its text."""
+    title = _text(a)
+    beside = [a.tail or ""]
+    following = a.getnext()
+    if following is not None and isinstance(following.tag, str) and following.tag != "a":
+        beside.append(_text(following))
+    parent = a.getparent()
+    if parent is not None and len(parent.findall(".//a")) == 1:
+        beside.append(_text(parent).replace(title, "", 1))  # the only link of its <li>
+    for text in beside:
+        if site.SITE_DATE.search(text):
+            return title, parse_date(clean_raw_date(text))
+    ending = site.TITLE_WITH_DATE.match(title)
+    if ending:  # `Title (20/12/2022 9:18:33 CH)` inside the link itself
+        return ending["title"], parse_date(ending["date"])
+    return title, None
 
 
 def _links_in(el, base: str) -> list[dict]:

@@ -14,12 +14,12 @@ HOME_URL = "https://cchc.laichau.gov.vn/"
 TITLE = ['//div[contains(@class, "news-detail")]//h1[contains(@class, "news-title")]']
 DATE = ['//div[contains(@class, "news-detail")]//div[contains(@class, "news-date")]']
 BODY = ['//div[contains(@class, "news-detail")]//div[contains(@class, "news-content")]']
+# What stands between breadcrumb items when they are not elements of their own.
+BREADCRUMB_SEPARATORS = re.compile(r"\s*(?:[»›>→|]|\s/\s)\s*")
 BREADCRUMB_BOX = ['//div[contains(@class, "breadcrumb")]', '//*[contains(@class, "breadcrumb")]']
 ATTACHMENT_BOX = ['//div[contains(@class, "news-attachments")]']
 RELATED_BOX = ['//div[contains(@class, "news-other")]']
 LATEST_BOX = ['//div[contains(@class, "box-latest")]']
-# Each related/latest entry is an <li> holding the link and, beside it, its date.
-BOX_ITEMS = ".//li"
 CANONICAL = '//link[@rel="canonical"]/@href'
 
 # Other page types, told apart by their main block.
@@ -50,6 +50,8 @@ SITE_DATE = re.compile(
     r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>SA|CH|AM|PM))?)?",
     re.IGNORECASE,
 )
+# A box link whose text ends with its date.
+TITLE_WITH_DATE = re.compile(r"^(?P<title>.+?)\s*\((?P<date>\d{1,2}/\d{1,2}/\d{4}[^()]*)\)$")
 # A time written before the date instead: `Cập nhật lúc 08:12 ngày 27/02/2023`.
 SITE_TIME = re.compile(
     r"(?<![\d/])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>SA|CH|AM|PM))?(?![\d/])",

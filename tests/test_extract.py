@@ -231,3 +231,38 @@ def test_body_html_cannot_run_script():
     assert "alert" not in a["body_html"] and "Bật JavaScript" not in a["body_html"]
     assert a["images"] == [{"src": HOST + "/anh.jpg", "alt": "Ảnh", "caption": None}]
     assert a["body_text"] == "Trước sau.\n\nliên kết bài"
+
+
+@pytest.mark.parametrize(
+    "breadcrumb",
+    [
+        '<div class="breadcrumb"><a href="/">Trang chủ</a> » <a href="/ket-qua-cchc">Kết quả CCHC</a> » Báo cáo CCHC định kỳ</div>',
+        '<div class="breadcrumb"><ul><li><a href="/">Trang chủ</a></li><li><a href="/k">Kết quả <b>CCHC</b></a></li>'
+        '<li class="active">Báo cáo CCHC định kỳ</li></ul></div>',
+        '<div class="breadcrumb"><a href="/">Trang chủ</a> &gt; <a href="/k">Kết quả CCHC</a> &gt; <span>Báo cáo CCHC định kỳ</span></div>',
+    ],
+)
+def test_breadcrumb_in_other_shapes(breadcrumb):
+    html = page("article-report-2021-q3.html").decode("utf-8")
+    start = html.index('<div class="breadcrumb">')
+    end = html.index("</div>", start) + len("</div>")
+    a = extract_article(html[:start] + breadcrumb + html[end:], SEED_URL)
+    assert a["breadcrumb"] == ["Trang chủ", "Kết quả CCHC", "Báo cáo CCHC định kỳ"]
+    assert a["category"] == "Báo cáo CCHC định kỳ"
+
+
+def test_related_dates_beside_or_inside_the_link():
+    html = page("article-report-2021-q3.html").decode("utf-8")
+    start = html.index('<div class="news-other">')
+    end = html.index('<div id="right-col">')
+    box = """<div class="news-other"><div class="title-box">Tin liên quan</div>
+<p><a href="/a-1.html">Bài một</a> (20/12/2022 9:18:33 CH)</p>
+<div><a href="/a-2.html">Bài hai (21/06/2022 3:46:32 CH)</a></div>
+<div><a href="/a-3.html">Bài ba</a></div></div></div>
+"""
+    related = extract_article(html[:start] + box + html[end:], SEED_URL)["related"]
+    assert [(r["title"], r["published"]) for r in related] == [
+        ("Bài một", "2022-12-20T21:18:33+07:00"),
+        ("Bài hai", "2022-06-21T15:46:32+07:00"),
+        ("Bài ba", None),
+    ]
