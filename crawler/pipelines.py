@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import Counter
 from dataclasses import asdict
 
@@ -23,6 +24,9 @@ RECORDED_SETTINGS = (
 # Close reasons after which the crawl is done; any other (Ctrl-C: "shutdown") leaves it
 # unfinished, and the same command resumes it.
 FINISHED_REASONS = ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
+# Captures are committed together, at most this many or this many seconds apart.
+BATCH_CAPTURES = 50
+BATCH_SECONDS = 1.0
 
 
 class ArchivePipeline:
@@ -38,6 +42,9 @@ class ArchivePipeline:
         self.articles_by_method: Counter = Counter()
         self.attachments: Counter = Counter()
         self.errors: list[str] = []
+        self._batch = None  # the open batch's context manager
+        self._batch_size = 0
+        self._batch_started = 0.0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -65,6 +72,7 @@ class ArchivePipeline:
         if not isinstance(item, Capture):
             return item
         page = item.page
+        self._in_batch()
         saved = self.archive.save_capture(
             {"page": asdict(page), "article": item.article, "attachment": item.attachment, "requested": item.requested},
             self.crawl_id,
@@ -82,8 +90,25 @@ class ArchivePipeline:
             self.attachments["with text" if item.attachment.get("text") else "without text"] += 1
         return item
 
+    def _in_batch(self) -> None:
+        """Open a batch, or commit the open one once it is full or old, and open the next."""
+        if self._batch is not None and (self._batch_size >= BATCH_CAPTURES
+                                        or time.monotonic() - self._batch_started >= BATCH_SECONDS):  # fmt: skip
+            self._commit()
+        if self._batch is None:
+            self._batch = self.archive.batch()
+            self._batch.__enter__()
+            self._batch_size, self._batch_started = 0, time.monotonic()
+        self._batch_size += 1
+
+    def _commit(self) -> None:
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            batch.__exit__(None, None, None)
+
     def spider_closed(self, spider=None, reason: str | None = None) -> None:
         """Store the crawl's summary and log it."""
+        self._commit()
         stats = self.summary()
         scrapy_stats = self.crawler.stats.get_stats()
         stats["finish_reason"] = reason

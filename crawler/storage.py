@@ -506,6 +506,17 @@ class Archive:
                 attachments,
             )
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group the writes inside into one transaction (each save still nests as a savepoint).
+
+        A crawl commits its captures in batches: one transaction per page would make FTS5
+        write an index segment per page. Whatever a crash loses of a batch is fetched
+        again on resume, since its pages are not in `pages` yet.
+        """
+        with self._transaction():
+            yield
+
     def save_capture(self, capture: dict, crawl_id: int | None = None) -> bool:
         """Save everything one response brings, in one transaction, so a crash loses none of it.
 
