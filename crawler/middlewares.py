@@ -70,7 +70,7 @@ class WarcCaptureMiddleware:
         """Close the WARC file and rebuild the folder's CDXJ index."""
         self.writer.close()
         try:
-            index(self.folder)
+            index(self.folder, new_files=self.writer.files)
         except Exception as error:  # an index can be rebuilt later; the captures are safe
             logger.warning("could not index %s: %s", self.folder, error)
 

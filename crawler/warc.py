@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import io
 import os
 from collections.abc import Iterator
@@ -78,6 +79,7 @@ class WarcWriter:
         self.info = info
         self.max_bytes = max_bytes
         self._serial = 0
+        self.files: list[str] = []  # the files this writer wrote, in order
         self._file = None
         self._writer: WARCWriter | None = None
         self._name = ""
@@ -87,6 +89,7 @@ class WarcWriter:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
         self._serial += 1
         self._name = f"{self.prefix}-{stamp}-{self._serial:05d}.warc.gz"
+        self.files.append(self._name)
         self._file = open(self.folder / self._name, "wb")
         self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         info = dict(self.info, software=f"cchc-archive/{__version__} (warcio)", format="WARC File Format 1.1")
@@ -211,16 +214,29 @@ def iter_responses(folder: str | Path, on_error=None) -> Iterator[StoredResponse
                 on_error(path.name, " ".join(str(error).split()) or type(error).__name__)
 
 
-def index(folder: str | Path) -> Path | None:
-    """Write `index.cdxj` for the folder's WARC files (sorted, for pywb); None if there are none."""
+def index(folder: str | Path, new_files: list[str] | None = None) -> Path | None:
+    """Write `index.cdxj` for the folder's WARC files (sorted, for pywb); None if there are none.
+
+    With `new_files` (names in the folder), only those are read and merged into the
+    existing index: a re-crawl months later does not re-read every capture before it.
+    """
     from cdxj_indexer.main import CDXJIndexer
 
-    files = [str(path) for path in warc_files(folder)]
+    folder = Path(folder)
+    target = folder / INDEX_NAME
+    incremental = new_files is not None and target.exists()
+    files = [str(folder / name) for name in new_files] if incremental else [str(p) for p in warc_files(folder)]
     if not files:
-        return None
-    target = Path(folder) / INDEX_NAME
+        return target if target.exists() else None
+    fresh = io.StringIO()
+    CDXJIndexer(output=fresh, inputs=files, sort=True, dir_root=str(folder)).process_all()
     temporary = target.with_suffix(".tmp")
     with open(temporary, "w", encoding="utf-8") as output:
-        CDXJIndexer(output=output, inputs=files, sort=True, dir_root=str(folder)).process_all()
+        if incremental:
+            with open(target, encoding="utf-8") as existing:
+                fresh.seek(0)
+                output.writelines(heapq.merge(existing, fresh))
+        else:
+            output.write(fresh.getvalue())
     os.replace(temporary, target)
     return target

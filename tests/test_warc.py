@@ -93,3 +93,17 @@ def test_warcinfo_names_software_crawl_and_settings(crawled):
         info = record.content_stream().read().decode("utf-8")
     assert "software: cchc-archive/" in info and "crawl: 1" in info
     assert f"start_url: {crawled.url}/" in info and '"ROBOTSTXT_OBEY": true' in info
+
+
+def test_index_merges_new_files_into_the_existing_index(tmp_path):
+    first = WarcWriter(tmp_path, prefix="a", info={})
+    first.write(exchange(b"1", url=URL + "?n=2"))
+    first.close()
+    index(tmp_path)
+    second = WarcWriter(tmp_path, prefix="b", info={})
+    second.write(exchange(b"2", url=URL + "?n=1"))
+    second.close()
+    merged = index(tmp_path, new_files=second.files).read_text().splitlines()
+    index(tmp_path)  # from scratch
+    assert merged == (tmp_path / "index.cdxj").read_text().splitlines()
+    assert len(merged) == 2 and merged == sorted(merged)
