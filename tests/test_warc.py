@@ -106,4 +106,8 @@ def test_index_merges_new_files_into_the_existing_index(tmp_path):
     merged = index(tmp_path, new_files=second.files).read_text().splitlines()
     index(tmp_path)  # from scratch
     assert merged == (tmp_path / "index.cdxj").read_text().splitlines()
-    assert len(merged) == 2 and merged == sorted(merged)
+    assert merged == sorted(merged)
+    assert [line.split(" ")[0] for line in merged if '"status"' in line] == [
+        "vn,gov,laichau,cchc)/a-1.html?n=1",
+        "vn,gov,laichau,cchc)/a-1.html?n=2",
+    ]
