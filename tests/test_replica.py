@@ -338,7 +338,7 @@ def test_snapshot_articles_keep_their_real_bodies(replica: Replica) -> None:
     for path, site_id in SNAPSHOT_PATHS.items():
         body = (DATA_DIR / "snapshot" / f"news-content-{site_id}.html").read_bytes()
         page = replica.get(path).body
-        assert f'<div class="news-content">\n'.encode() + body + b"  </div>" in page
+        assert b'<div class="news-content">\n' + body + b"  </div>" in page
         assert replica.article(path).variant == "utf-8"
     sipas = replica.article(next(p for p, i in SNAPSHOT_PATHS.items() if i == 3310))
     assert sipas.attachments == [{"url": "/Uploads/files/2023/08/2790-KH-UBND.pdf", "name": "Kế hoạch số 2790/KH-UBND",
