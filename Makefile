@@ -25,7 +25,7 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/cchc-archive serve
 
-# Every benchmark at the issue's sizes, one table (6 to 8 minutes on 2 cores);
+# Every benchmark at full size, one table (6 to 8 minutes on 2 cores);
 # `make bench BENCH_ARGS=--quick` for small sizes.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

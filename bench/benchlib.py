@@ -30,7 +30,7 @@ class Figure:
     name: str
     value: str
     goal: str = "—"
-    met: bool | None = None  # None: the issue sets no goal for this figure
+    met: bool | None = None  # None: no goal is set for this figure
 
     @property
     def verdict(self) -> str:

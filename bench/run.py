@@ -1,6 +1,6 @@
 """Every benchmark, one table: figure | value | goal | met?
 
-`make bench` runs this at the issue's sizes (a 2,000-article crawl, a 20,000-page crawl,
+`make bench` runs this at full size (a 2,000-article crawl, a 20,000-page crawl,
 100,000 articles searched), 6 to 8 minutes on two cores; `--quick` runs
 small sizes in a couple of minutes. Progress goes to stderr, the table to stdout.
 
