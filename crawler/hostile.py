@@ -695,10 +695,6 @@ def build_hostile_replica(n_articles: int = 60, seed: int = 2021, slow_seconds: 
 
 
 class _HostileHandler(_Handler):
-    # Headers and body go in two sends; with Nagle's algorithm on, a keep-alive client
-    # would wait ~40 ms for each body, and only the slow page should be slow.
-    disable_nagle_algorithm = True
-
     def _serve(self, with_body: bool) -> None:
         owner: HostileServer = self.server.owner  # type: ignore[attr-defined]
         attempt = owner._attempt(self.command, self.path, dict(self.headers.items()))
@@ -706,26 +702,7 @@ class _HostileHandler(_Handler):
         if answer.delay and owner._stopping.wait(answer.delay):
             self.close_connection = True  # the server is stopping: drop the slow answer
             return
-        resource = answer.resource
-        if answer.declared_length is None and resource.not_modified(self.headers):
-            # The ordinary site revalidates as on the plain replica: 304 with the validators.
-            self.send_response(304)
-            for name in ("ETag", "Last-Modified"):
-                self.send_header(name, resource.headers[name])
-            self.send_header("X-Powered-By", "ASP.NET")
-            self.end_headers()
-            return
-        self.send_response(resource.status)
-        for name, value in resource.headers.items():
-            self.send_header(name, value)
-        declared = answer.declared_length if answer.declared_length is not None else len(resource.body)
-        self.send_header("Content-Length", str(declared))
-        self.send_header("X-Powered-By", "ASP.NET")
-        self.end_headers()
-        if with_body:
-            self.wfile.write(resource.body)
-        if declared != len(resource.body):
-            self.close_connection = True  # hang up short of the promised length
+        self._send(answer.resource, with_body, answer.declared_length)
 
 
 class HostileServer(ReplicaServer):

@@ -1571,8 +1571,15 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, with_body: bool) -> None:
         owner: ReplicaServer = self.server.owner  # type: ignore[attr-defined]
         owner._record(self.command, self.path, dict(self.headers.items()))
-        resource = owner.replica.get(self.path, base=owner.url)
-        if resource.not_modified(self.headers):
+        self._send(owner.replica.get(self.path, base=owner.url), with_body)
+
+    def _send(self, resource: Resource, with_body: bool, declared_length: int | None = None) -> None:
+        """Answer with `resource` (304 to a matching conditional request).
+
+        `declared_length`: a Content-Length other than the body's, after which the
+        connection is closed short, as a server cut off mid-answer does.
+        """
+        if declared_length is None and resource.not_modified(self.headers):
             # 304: no body and no Content-Length, but the validators, as IIS sends them.
             self.send_response(304)
             for name in ("ETag", "Last-Modified"):
@@ -1583,11 +1590,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(resource.status)
         for name, value in resource.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(resource.body)))
+        declared = len(resource.body) if declared_length is None else declared_length
+        self.send_header("Content-Length", str(declared))
         self.send_header("X-Powered-By", "ASP.NET")
         self.end_headers()
         if with_body:
             self.wfile.write(resource.body)
+        if declared != len(resource.body):
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Stay quiet: tests and the demo crawl hundreds of pages."""
