@@ -682,8 +682,9 @@ class Archive:
             title_text = nfc(title or "")
             spans = _match_spans(body, terms)
             attachment = None
-            found = self._matching_attachment(url, terms) if _terms_found(body, terms) < len(terms) else None
-            if found and _terms_found(found[1], terms) > max(_terms_found(body, terms), _terms_found(title_text, terms)):
+            in_body = _terms_found(body, terms)
+            found = self._matching_attachment(url, terms) if in_body < len(terms) else None
+            if found and _terms_found(found[1], terms) > max(in_body, _terms_found(title_text, terms)):
                 # The query is in an attached file more than in the article: say which, quote it.
                 attachment, text, file_spans = found
                 snippet = _snippet(text, file_spans, start, end)
