@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
@@ -65,7 +66,16 @@ class Page:
     title: str | None = None
     canonical_url: str | None = None
     links: list[str] = field(default_factory=list)
-    article: dict | None = None
+    build_article: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def article(self) -> dict | None:
+        """The article's fields (see `extract_article`), None for a page that is no article.
+
+        Built when first read: a crawl never reads those of a print view whose canonical
+        page it archives anyway, and they are most of what extraction costs.
+        """
+        return self.build_article() if self.build_article is not None else None
 
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -124,22 +134,33 @@ def extract_page(html: bytes | str, url: str, *, content_type: str | None = None
     base = _base_url(root, url)
     canonical = _canonical(root, base)
     links = _page_links(root, base)
-    article = _site_article(root, url, base)
-    if article is None and _first(root, site.LISTING + site.DOCUMENT + site.STATIC_PAGE) is None:
-        article = _fallback_article(root, url, base)
-    if article is not None:
-        article["canonical_url"] = canonical
-        page_type = "article"
-    else:
-        page_type = _page_type(root)
-    title = article["title"] if article else _text(_first(root, ["//h1", "//title"]))
-    return Page(url=url, page_type=page_type, title=title or None, canonical_url=canonical, links=links, article=article)
+    build, title = None, None
+    found = _site_article_parts(root)
+    if found is not None:
+        title, date_el, body_el = found
+
+        def build() -> dict:
+            return _article(root, url, base, title, date_el, body_el, method="site", canonical=canonical)
+
+    elif _first(root, site.LISTING + site.DOCUMENT + site.STATIC_PAGE) is None:
+        fallback = _fallback_article(root, url, base, canonical)
+        if fallback is not None:
+            title = fallback["title"]
+
+            def build() -> dict:
+                return fallback
+
+    page_type = "article" if build is not None else _page_type(root)
+    title = title or _text(_first(root, ["//h1", "//title"]))
+    return Page(url=url, page_type=page_type, title=title or None, canonical_url=canonical, links=links,
+                build_article=build)  # fmt: skip
 
 
 # -- the site's own markup -------------------------------------------------------------
 
 
-def _site_article(root, url: str, base: str) -> dict | None:
+def _site_article_parts(root) -> tuple[str, object, object] | None:
+    """Title, date element and body element by the site's selectors; None if one is missing."""
     title_el = _first(root, site.TITLE)
     date_el = _first(root, site.DATE)
     body_el = _first(root, site.BODY)
@@ -148,10 +169,11 @@ def _site_article(root, url: str, base: str) -> dict | None:
     title = _text(title_el)
     if not title:
         return None
-    return _article(root, url, base, title, date_el, body_el, method="site")
+    return title, date_el, body_el
 
 
-def _article(root, url: str, base: str, title: str, date_el, body_el, *, method: str, skip=frozenset()) -> dict:
+def _article(root, url: str, base: str, title: str, date_el, body_el, *, method: str, canonical: str | None,
+             skip=frozenset()) -> dict:  # fmt: skip
     published_raw = clean_raw_date(_text(date_el)) if date_el is not None else None
     published = parse_date(published_raw)
     breadcrumb = _breadcrumb(root)
@@ -160,7 +182,7 @@ def _article(root, url: str, base: str, title: str, date_el, body_el, *, method:
     attachments = _attachments(root, body_el, base)
     article = {
         "url": url,
-        "canonical_url": None,
+        "canonical_url": canonical,
         "site_id": site_article_id(url),
         "title": title,
         "published": published,
@@ -437,7 +459,7 @@ def _page_type(root) -> str:
 # -- the generic fallback --------------------------------------------------------------
 
 
-def _fallback_article(root, url: str, base: str) -> dict | None:
+def _fallback_article(root, url: str, base: str, canonical: str | None) -> dict | None:
     """Title, date and body found without the site's selectors, on a copy of the page."""
     root = lxml.html.fromstring(lxml.html.tostring(root))
     for el in root.xpath(site.BOILERPLATE):
@@ -457,7 +479,7 @@ def _fallback_article(root, url: str, base: str) -> dict | None:
     skip = frozenset(el for el in (title_el, date_el) if _contains(body_el, el))
     if not _paragraphs(body_el, skip):
         return None
-    return _article(root, url, base, title, date_el, body_el, method="fallback", skip=skip)
+    return _article(root, url, base, title, date_el, body_el, method="fallback", canonical=canonical, skip=skip)
 
 
 def _date_after(title_el):

@@ -67,10 +67,10 @@ class WarcCaptureMiddleware:
         return response
 
     def spider_closed(self, spider=None, reason=None) -> None:
-        """Close the WARC file and rebuild the folder's CDXJ index."""
+        """Close the WARC file and merge its records into the folder's CDXJ index."""
         self.writer.close()
         try:
-            index(self.folder, new_files=self.writer.files)
+            index(self.folder, lines=self.writer.cdxj)
         except Exception as error:  # an index can be rebuilt later; the captures are safe
             logger.warning("could not index %s: %s", self.folder, error)
 

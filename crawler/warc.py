@@ -2,8 +2,11 @@
 
 Files are gzipped per record and rotated by size; each response is preceded by its
 request. A payload identical to one archived before, or a 304 answer, is written as a
-`revisit` record pointing to the original instead of a second copy. `index()` builds a
-CDXJ index of the folder (cdxj-indexer) for replay tools such as pywb.
+`revisit` record pointing to the original instead of a second copy. `index()` keeps a
+CDXJ index of the folder for replay tools such as pywb: the writer notes each record's
+line as it writes it (in cdxj-indexer's format), so a crawl's end need not read its
+captures back; files no line names (a crawl killed before it could index) are read
+with cdxj-indexer.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import base64
 import hashlib
 import heapq
 import io
+import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,6 +28,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import iso_date_to_timestamp
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
@@ -80,6 +86,7 @@ class WarcWriter:
         self.max_bytes = max_bytes
         self._serial = 0
         self.files: list[str] = []  # the files this writer wrote, in order
+        self.cdxj: list[str] = []  # the index line of each response and revisit record written
         self._file = None
         self._writer: WARCWriter | None = None
         self._name = ""
@@ -141,6 +148,7 @@ class WarcWriter:
         offset = self._file.tell()
         writer.write_record(record)
         self._file.flush()
+        self.cdxj.append(cdxj_line(record, self._name, offset, self._file.tell() - offset))
         return Written(self._name, offset, kind, digest, captured)
 
     def _request_record(self, exchange: Exchange, date: str):
@@ -160,6 +168,31 @@ class WarcWriter:
             self._file.close()
             self._file = None
             self._writer = None
+
+
+def cdxj_line(record, filename: str, offset: int, length: int) -> str:
+    """The CDXJ line of a written response or revisit record, as cdxj-indexer would write it."""
+    import surt
+
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    fields = {"url": url}
+    if record.rec_type == "revisit":
+        fields["mime"] = "warc/revisit"
+    else:
+        mime = record.http_headers.get_header("Content-Type")
+        if mime is not None:
+            fields["mime"] = _MIME_END.split(mime, 1)[0].strip()
+    fields["status"] = record.http_headers.get_statuscode()
+    digest = record.rec_headers.get_header("WARC-Payload-Digest")  # none on a 304's revisit
+    if digest is not None:
+        fields["digest"] = digest
+    fields.update(length=str(length), offset=str(offset), filename=filename)
+    timestamp = iso_date_to_timestamp(record.rec_headers.get_header("WARC-Date"))
+    return f"{surt.surt(url)} {timestamp} {json.dumps(fields)}\n"
+
+
+_MIME_END = re.compile(r"[;\s]")
+_FILENAME = re.compile(r'"filename": "([^"]+)"')
 
 
 def _reason(status: int) -> str:
@@ -214,29 +247,36 @@ def iter_responses(folder: str | Path, on_error=None) -> Iterator[StoredResponse
                 on_error(path.name, " ".join(str(error).split()) or type(error).__name__)
 
 
-def index(folder: str | Path, new_files: list[str] | None = None) -> Path | None:
-    """Write `index.cdxj` for the folder's WARC files (sorted, for pywb); None if there are none.
+def index(folder: str | Path, lines: list[str] | None = None) -> Path | None:
+    """Keep `index.cdxj` of the folder's WARC files sorted and complete (for pywb); None if there are none.
 
-    With `new_files` (names in the folder), only those are read and merged into the
-    existing index: a re-crawl months later does not re-read every capture before it.
+    `lines` are a writer's own index lines (`WarcWriter.cdxj`), merged in as they are.
+    Any WARC file the index and `lines` do not name yet (every file, the first time) is
+    read with cdxj-indexer: a re-crawl months later does not re-read the captures before it.
     """
     from cdxj_indexer.main import CDXJIndexer
 
     folder = Path(folder)
     target = folder / INDEX_NAME
-    incremental = new_files is not None and target.exists()
-    files = [str(folder / name) for name in new_files] if incremental else [str(p) for p in warc_files(folder)]
-    if not files:
+    known: set[str] = set()
+    if target.exists():
+        with open(target, encoding="utf-8") as existing:
+            known = {match.group(1) for line in existing if (match := _FILENAME.search(line))}
+    fresh = sorted(lines or ())
+    known.update(match.group(1) for line in fresh if (match := _FILENAME.search(line)))
+    unread = [str(path) for path in warc_files(folder) if path.name not in known]
+    if unread:
+        read = io.StringIO()
+        CDXJIndexer(output=read, inputs=unread, sort=True, dir_root=str(folder)).process_all()
+        fresh = list(heapq.merge(fresh, read.getvalue().splitlines(keepends=True)))
+    if not fresh:
         return target if target.exists() else None
-    fresh = io.StringIO()
-    CDXJIndexer(output=fresh, inputs=files, sort=True, dir_root=str(folder)).process_all()
     temporary = target.with_suffix(".tmp")
     with open(temporary, "w", encoding="utf-8") as output:
-        if incremental:
+        if target.exists():
             with open(target, encoding="utf-8") as existing:
-                fresh.seek(0)
                 output.writelines(heapq.merge(existing, fresh))
         else:
-            output.write(fresh.getvalue())
+            output.writelines(fresh)
     os.replace(temporary, target)
     return target

@@ -126,19 +126,21 @@ class CchcSpider(scrapy.Spider):
         page.page_type, page.canonical_url = info.page_type, info.canonical_url
         capture = Capture(page)
         wanted: list[tuple[str, dict]] = []  # (url, meta) of the requests this page leads to
-        article = info.article
-        if article is not None:
-            canonical = info.canonical_url
+        canonical = info.canonical_url
+        if info.page_type == "article":
             if canonical and canonical != response.url and same_site(canonical, self.start_url):
                 # A print view or another alias: the article belongs to its canonical
                 # address, fetched in its own right; this copy stands in if that fails.
-                article["url"] = canonical
+                # (Its fields are only built when that address is not archived yet.)
                 if canonical not in self.stored_articles:
+                    article = dict(info.article, url=canonical)
                     wanted.append((canonical, {"alias_of": article}))
+                    wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
             else:
+                article = info.article
                 self.stored_articles.add(article["url"])
                 capture.article = article
-            wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
+                wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
         elif alias is not None:
             capture.article = self._alias_article(alias)
         # Files linked from any page are fetched (a document page's decree as much as an

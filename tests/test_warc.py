@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import io
 from collections import Counter
 
 import sqlite_utils
+from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc import Exchange, WarcWriter, index, iter_responses, payload_digest, warc_files
@@ -82,7 +84,10 @@ def test_crawl_keeps_one_response_per_fetched_page(crawled):
         assert responses[row["url"]] == 1, row["url"]
         assert row["warc_file"] and row["warc_offset"] is not None and row["warc_record_type"] == "response"
     assert responses[crawled.url + "/robots.txt"] == 1
-    assert (folder / "index.cdxj").exists()
+    # The index the crawl kept as it wrote is the one cdxj-indexer reads off its files.
+    read = io.StringIO()
+    CDXJIndexer(output=read, inputs=[str(p) for p in warc_files(folder)], sort=True, dir_root=str(folder)).process_all()
+    assert (folder / "index.cdxj").read_text() == read.getvalue()
 
 
 def test_warcinfo_names_software_crawl_and_settings(crawled):
@@ -103,11 +108,40 @@ def test_index_merges_new_files_into_the_existing_index(tmp_path):
     second = WarcWriter(tmp_path, prefix="b", info={})
     second.write(exchange(b"2", url=URL + "?n=1"))
     second.close()
-    merged = index(tmp_path, new_files=second.files).read_text().splitlines()
-    index(tmp_path)  # from scratch
+    merged = index(tmp_path, lines=second.cdxj).read_text().splitlines()
+    (tmp_path / "index.cdxj").unlink()
+    index(tmp_path)  # from scratch, by cdxj-indexer
     assert merged == (tmp_path / "index.cdxj").read_text().splitlines()
     assert merged == sorted(merged)
     assert [line.split(" ")[0] for line in merged if '"status"' in line] == [
         "vn,gov,laichau,cchc)/a-1.html?n=1",
         "vn,gov,laichau,cchc)/a-1.html?n=2",
     ]
+
+
+def test_written_lines_are_cdxj_indexers_own(tmp_path):
+    """Responses, both kinds of revisit, a missing Content-Type: line for line what cdxj-indexer reads back."""
+    writer = WarcWriter(tmp_path, prefix="t", info={}, max_bytes=1500)
+    first = writer.write(exchange(b"<p>x</p>"))
+    known = {"payload_digest": first.payload_digest, "captured": first.captured}
+    writer.write(exchange(b"<p>x</p>"), known)
+    writer.write(exchange(b"", status=304), known)
+    bare = Exchange(url=URL + "?n=3", method="GET", request_headers=[], status=404, response_headers=[], body=b"gone")
+    writer.write(bare)
+    writer.write(exchange("Đảng bộ".encode(), url="https://cchc.laichau.gov.vn/t%C3%ACm-ki%E1%BA%BFm?q=%C4%91%E1%BA%A3ng&page=2"))
+    writer.close()
+    assert len(writer.files) > 1 and len(writer.cdxj) == 5
+    noted = index(tmp_path, lines=writer.cdxj).read_text()
+    (tmp_path / "index.cdxj").unlink()
+    assert noted == index(tmp_path).read_text()
+
+
+def test_index_reads_the_files_of_a_crawl_that_never_indexed(tmp_path):
+    killed = WarcWriter(tmp_path, prefix="a", info={})
+    killed.write(exchange(b"1", url=URL + "?n=1"))
+    killed.close()  # its crawl was killed: no index() for these records
+    resumed = WarcWriter(tmp_path, prefix="b", info={})
+    resumed.write(exchange(b"2", url=URL + "?n=2"))
+    resumed.close()
+    lines = index(tmp_path, lines=resumed.cdxj).read_text().splitlines()
+    assert [line.split(" ")[0].rsplit("=", 1)[1] for line in lines] == ["1", "2"]
