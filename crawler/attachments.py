@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import re
 import warnings
 import zipfile
@@ -42,9 +41,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .doc, .
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or an empty archive
 # Bytes that open files that are certainly not documents: markup (the site's error pages) and images.
 NOT_DOCUMENTS = (b"<", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF")
-# pypdf logs a warning for every xref entry it repairs and every broken CMap line: a hostile
-# PDF floods a crawl log with them. The one-line `error` is what gets recorded instead.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 # C0 controls left once lines are split (tab stays, as a space): PDFs leak NULs and the like.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -139,26 +135,32 @@ def file_record(url: str, body: bytes, content_type: str | None, fetched: str, s
 
 
 def _pdf_text(body: bytes) -> tuple[str | None, str | None]:
-    from pypdf import PdfReader
+    # PDFium (Chromium's PDF engine) reads a page's text about five times faster than pypdf
+    # and is hardened against malformed files; a crawl reads every attached PDF.
+    import pypdfium2 as pdfium
 
-    reader = PdfReader(io.BytesIO(body))
-    if reader.is_encrypted:
+    try:
         # Many government PDFs are encrypted with an empty user password (only copying is
-        # "forbidden"): those open, and their text is as readable as any other.
-        try:
-            opened = reader.decrypt("")
-        except Exception as exc:  # noqa: BLE001 (e.g. an unsupported cipher)
-            return None, f"encrypted PDF ({_one_line(exc)})"
-        if not opened:
+        # "forbidden"): PDFium opens those, and their text is as readable as any other.
+        document = pdfium.PdfDocument(body)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
             return None, "encrypted PDF"
-    pages = reader.pages
-    count = len(pages)
-    texts, failure = [], None
-    for page in pages:
-        try:
-            texts.append(page.extract_text() or "")
-        except Exception as exc:  # noqa: BLE001 (one bad page should not lose the others)
-            failure = failure or exc
+        raise
+    try:
+        count = len(document)
+        texts, failure = [], None
+        for index in range(count):
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+                texts.append(textpage.get_text_bounded())
+                textpage.close()
+                page.close()
+            except Exception as exc:  # noqa: BLE001 (one bad page should not lose the others)
+                failure = failure or exc
+    finally:
+        document.close()
     if failure is not None and not any(t.strip() for t in texts):
         raise failure
     text = "\n\n".join(t for t in texts if t.strip())

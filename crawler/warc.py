@@ -35,6 +35,9 @@ from . import __version__
 
 DEFAULT_MAX_BYTES = 1024**3
 INDEX_NAME = "index.cdxj"
+# The records an index line points to. Named, not cdxj-indexer's default: py-wacz adds
+# warcinfo to that default for every indexer in the process once it is imported.
+INDEXED_RECORDS = "response,revisit"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # Hop-by-hop framing the HTTP client already undid: the stored payload is de-chunked.
 _FRAMING_HEADERS = {b"transfer-encoding"}
@@ -267,7 +270,7 @@ def index(folder: str | Path, lines: list[str] | None = None) -> Path | None:
     unread = [str(path) for path in warc_files(folder) if path.name not in known]
     if unread:
         read = io.StringIO()
-        CDXJIndexer(output=read, inputs=unread, sort=True, dir_root=str(folder)).process_all()
+        CDXJIndexer(output=read, inputs=unread, sort=True, dir_root=str(folder), records=INDEXED_RECORDS).process_all()
         fresh = list(heapq.merge(fresh, read.getvalue().splitlines(keepends=True)))
     if not fresh:
         return target if target.exists() else None

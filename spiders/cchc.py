@@ -110,7 +110,7 @@ class CchcSpider(scrapy.Spider):
             return
         if not is_html(page.content_type, response.body):
             page.page_type = "attachment"
-            from crawler.attachments import file_record  # pypdf and python-docx load only when needed
+            from crawler.attachments import file_record  # PDFium and python-docx load only when needed
 
             yield Capture(page, attachment=file_record(response.url, response.body, page.content_type, page.fetched,
                                                        response.status))  # fmt: skip

@@ -10,7 +10,7 @@ import sqlite_utils
 from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.warc import Exchange, WarcWriter, index, iter_responses, payload_digest, warc_files
+from crawler.warc import INDEXED_RECORDS, Exchange, WarcWriter, index, iter_responses, payload_digest, warc_files
 
 URL = "https://cchc.laichau.gov.vn/a-1.html"
 
@@ -86,7 +86,8 @@ def test_crawl_keeps_one_response_per_fetched_page(crawled):
     assert responses[crawled.url + "/robots.txt"] == 1
     # The index the crawl kept as it wrote is the one cdxj-indexer reads off its files.
     read = io.StringIO()
-    CDXJIndexer(output=read, inputs=[str(p) for p in warc_files(folder)], sort=True, dir_root=str(folder)).process_all()
+    files = [str(path) for path in warc_files(folder)]
+    CDXJIndexer(output=read, inputs=files, sort=True, dir_root=str(folder), records=INDEXED_RECORDS).process_all()
     assert (folder / "index.cdxj").read_text() == read.getvalue()
 
 
