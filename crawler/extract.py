@@ -12,7 +12,7 @@ import copy
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from urllib.parse import urljoin
 
 import lxml.html
@@ -137,19 +137,12 @@ def extract_page(html: bytes | str, url: str, *, content_type: str | None = None
     build, title = None, None
     found = _site_article_parts(root)
     if found is not None:
-        title, date_el, body_el = found
-
-        def build() -> dict:
-            return _article(root, url, base, title, date_el, body_el, method="site", canonical=canonical)
-
+        title = found[0]
+        build = partial(_article, root, url, base, *found, method="site", canonical=canonical)
     elif _first(root, site.LISTING + site.DOCUMENT + site.STATIC_PAGE) is None:
-        fallback = _fallback_article(root, url, base, canonical)
+        fallback = _fallback_article(root, url, base, canonical)  # found and built in one go
         if fallback is not None:
-            title = fallback["title"]
-
-            def build() -> dict:
-                return fallback
-
+            title, build = fallback["title"], partial(dict, fallback)
     page_type = "article" if build is not None else _page_type(root)
     title = title or _text(_first(root, ["//h1", "//title"]))
     return Page(url=url, page_type=page_type, title=title or None, canonical_url=canonical, links=links,
