@@ -48,6 +48,10 @@ class CchcSpider(scrapy.Spider):
         # Every URL requested by this crawl: a link seen again is dropped here, before
         # Scrapy builds, schedules and filters a request for it (most links are repeats).
         self.requested: set[str] = set()
+        # An article's canonical address that gave no article (an error, a failure), and the
+        # copies from print views waiting for an answer from theirs: one of them stands in.
+        self.without_article: set[str] = set()
+        self.standins: dict[str, dict] = {}
 
     async def start(self):
         """The start URL, what an interrupted crawl left, and known pages due for revalidation."""
@@ -106,7 +110,7 @@ class CchcSpider(scrapy.Spider):
             return
         if response.status >= 400:
             page.page_type, page.error = "error", f"HTTP {response.status}"
-            yield Capture(page, article=self._alias_article(alias))
+            yield Capture(page, article=self._alias_article(response.url, alias))
             return
         if not is_html(page.content_type, response.body):
             page.page_type = "attachment"
@@ -121,7 +125,7 @@ class CchcSpider(scrapy.Spider):
             info = extract_page(html, response.url, content_type=page.content_type)
         except (ParseError, ValueError) as error:
             page.page_type, page.error = "error", f"unparseable page: {error}"
-            yield Capture(page, article=self._alias_article(alias))
+            yield Capture(page, article=self._alias_article(response.url, alias))
             return
         page.page_type, page.canonical_url = info.page_type, info.canonical_url
         capture = Capture(page)
@@ -134,15 +138,21 @@ class CchcSpider(scrapy.Spider):
                 # (Its fields are only built when that address is not archived yet.)
                 if canonical not in self.stored_articles:
                     article = dict(info.article, url=canonical)
-                    wanted.append((canonical, {"alias_of": article}))
+                    if canonical in self.without_article:  # that address failed already
+                        capture.article = self._alias_article(canonical, article)
+                    elif canonical in self.requested:  # its answer is still to come
+                        self.standins.setdefault(canonical, article)
+                    else:
+                        wanted.append((canonical, {"alias_of": article}))
                     wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
             else:
                 article = info.article
                 self.stored_articles.add(article["url"])
+                self.standins.pop(article["url"], None)
                 capture.article = article
                 wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
-        elif alias is not None:
-            capture.article = self._alias_article(alias)
+        else:
+            capture.article = self._alias_article(response.url, alias)
         # Files linked from any page are fetched (a document page's decree as much as an
         # article's attachment); the `attachments` table lists those of articles.
         links = [url for url in info.links if self._follows(url)]
@@ -187,7 +197,7 @@ class CchcSpider(scrapy.Spider):
         error = failure.value
         message = f"{type(error).__name__}: {error}".splitlines()[0][:500]
         page = PageRecord(url=request.url, fetched=now(), page_type="error", error=message)
-        yield Capture(page, article=self._alias_article(request.meta.get("alias_of")))
+        yield Capture(page, article=self._alias_article(request.url, request.meta.get("alias_of")))
 
     def _page(self, response) -> PageRecord:
         headers = response.headers
@@ -228,7 +238,10 @@ class CchcSpider(scrapy.Spider):
             request = self._request(page.redirect_to, **meta)
         return capture, request
 
-    def _alias_article(self, alias: dict | None) -> dict | None:
+    def _alias_article(self, url: str, alias: dict | None) -> dict | None:
+        """The article a print view (or other alias) gave for `url`, whose own page has none: once."""
+        self.without_article.add(url)
+        alias = alias or self.standins.pop(url, None)
         if alias is not None and alias["url"] not in self.stored_articles:
             self.stored_articles.add(alias["url"])
             return alias

@@ -222,6 +222,30 @@ def test_readers_query_the_archive_throughout_a_crawl(tmp_path):
     assert seen == sorted(seen) and seen[-1] > 0  # committed rows only ever grow
 
 
+def test_a_print_view_stands_in_for_an_article_whose_page_fails(tmp_path):
+    """Whichever comes first, the failure of an article's page or its print view, the article is kept once."""
+    from crawler.replica import Resource, ReplicaServer, build_replica
+
+    replica = build_replica(n_articles=40)
+    broken = [replica.articles[3], replica.articles[-3]]  # linked early from the home page, and deep in a listing
+    links = "".join(f'<a href="{article.path}?print=1">In</a>' for article in broken).encode()
+    home = replica.resources["/"]
+    replica.resources["/"] = Resource(home.status, home.headers, home.body.replace(b"</body>", links + b"</body>"))
+    for article in broken:
+        replica.resources[article.path] = Resource(500, {"Content-Type": "text/html; charset=utf-8"}, b"<h1>500</h1>")
+    db_path = tmp_path / "archive.db"
+    with ReplicaServer(replica) as server:
+        assert run_scrapy_crawl(server.url + "/", db_path).returncode == 0
+    db = sqlite_utils.Database(db_path)
+    for article in broken:
+        url = server.url + article.path
+        assert db["pages"].get(url)["status"] == 500
+        assert db["pages"].get(url + "?print=1")["canonical_url"] == url
+        (row,) = db["articles"].rows_where("url = ?", [url])
+        assert row["body_text"] == article.body_text and row["title"] == article.title
+    assert db["articles"].count == len(replica.articles)
+
+
 def test_a_second_crawl_fetches_only_what_is_new_and_records_changes(tmp_path):
     from crawler.replica import ReplicaServer, build_replica
 
