@@ -1,12 +1,17 @@
-"""Downloader middleware that keeps every exchange of a crawl in WARC files."""
+"""Downloader middlewares: every exchange kept in WARC files, and retries that wait when asked."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Request
 
 from .pipelines import RECORDED_SETTINGS
 from .warc import Exchange, WarcWriter, index
@@ -81,3 +86,42 @@ def _pairs(headers) -> list[tuple[str, str]]:
         for name, values in headers.items()
         for value in values
     ]
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, after waiting as long as the answer's `Retry-After` asks.
+
+    Scrapy retries at once (scrapy/scrapy#3849). A small server that says when to come
+    back (a 503 or 429 with `Retry-After: 120`, or a date) is heard: the retry of that
+    request waits, up to RETRY_AFTER_MAX seconds, while it holds one of the crawl's
+    CONCURRENT_REQUESTS, so a server answering every request this way slows the whole crawl.
+    """
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 120)
+
+    async def process_response(self, request, response, spider=None):
+        """The retry request (after the wait), or the response when it is not retried."""
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if wait:
+                await asyncio.sleep(min(wait, self.max_wait))
+        return result
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait by a `Retry-After` value: delay-seconds or an HTTP date; None if there is none."""
+    if not value:
+        return None
+    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:  # an HTTP date is GMT
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - (now or datetime.now(timezone.utc))).total_seconds())

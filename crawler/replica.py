@@ -31,6 +31,7 @@ import random
 import re
 import struct
 import threading
+import time
 import unicodedata
 import zipfile
 import zlib
@@ -1614,7 +1615,8 @@ class ReplicaServer:
     """Serves a `Replica` over HTTP on a daemon thread; use as a context manager.
 
     `url` is the base URL (no trailing slash) once started; `requests` lists every request
-    as `(method, path_with_query, headers)`.
+    as `(method, path_with_query, headers)`; `arrivals` maps each path to when it was
+    requested (time.monotonic(), each time).
     """
 
     def __init__(self, replica: Replica, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -1623,6 +1625,7 @@ class ReplicaServer:
         self.port = port
         self.url = ""
         self.requests: list[tuple[str, str, dict]] = []
+        self.arrivals: dict[str, list[float]] = {}
         self._lock = threading.Lock()
         self._httpd: _QuietServer | None = None
         self._thread: threading.Thread | None = None
@@ -1664,6 +1667,7 @@ class ReplicaServer:
     def _record(self, method: str, path: str, headers: dict) -> None:
         with self._lock:
             self.requests.append((method, path, headers))
+            self.arrivals.setdefault(path, []).append(time.monotonic())
 
     def __enter__(self) -> ReplicaServer:
         return self.start()

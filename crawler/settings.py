@@ -50,7 +50,13 @@ ARCHIVE_DB = "archive.db"
 
 # WARC capture, next to the downloader so payloads are kept as the server sent them
 # (before decompression, every retry and redirect included).
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WarcCaptureMiddleware": 950}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.WarcCaptureMiddleware": 950,
+    # Retries wait as long as a 503 or 429 answer's Retry-After asks (Scrapy's do not).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+}
+RETRY_AFTER_MAX = 120  # seconds: a longer wait is cut to this
 WARC_DIR = None  # default: archive/warc/ beside ARCHIVE_DB
 WARC_MAX_BYTES = 1024**3
 ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024

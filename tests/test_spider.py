@@ -322,11 +322,11 @@ def hostile_crawl(tmp_path_factory):
         result = run_scrapy_crawl(server.url + "/", db_path, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=2")
         requests = list(server.requests)
     assert result.returncode == 0, result.stderr[-3000:]
-    return hostile, server.url, sqlite_utils.Database(db_path), requests
+    return hostile, server.url, sqlite_utils.Database(db_path), requests, server.arrivals
 
 
 def test_hostile_site_every_article_stored_once_and_nothing_else(hostile_crawl):
-    hostile, base, db, _ = hostile_crawl
+    hostile, base, db, *_ = hostile_crawl
     stored = {row["url"]: row for row in db["articles"].rows}
     expected = {base + article.path for article in hostile.all_articles}
     for alias, original in hostile.duplicates.items():
@@ -340,7 +340,7 @@ def test_hostile_site_every_article_stored_once_and_nothing_else(hostile_crawl):
 
 
 def test_hostile_site_failures_are_recorded_with_reasons(hostile_crawl):
-    hostile, base, db, _ = hostile_crawl
+    hostile, base, db, *_ = hostile_crawl
     pages = {row["url"]: row for row in db["pages"].rows}
     for path, kind in hostile.expected_errors.items():
         assert pages[base + path]["error"], (path, kind)
@@ -349,8 +349,20 @@ def test_hostile_site_failures_are_recorded_with_reasons(hostile_crawl):
     assert pages[base + hostile.long_url]["page_type"] == "skipped"
 
 
+def test_hostile_site_retries_wait_as_long_as_retry_after_asks(hostile_crawl):
+    from crawler.hostile import RETRY_AFTER_SECONDS
+
+    hostile, _, _, _, arrivals = hostile_crawl
+    asked = [path for path, (status, _) in hostile.transient.items() if status == 503]
+    assert asked
+    for path in asked:
+        times = arrivals[path]
+        assert len(times) > 1, path
+        assert min(later - earlier for earlier, later in zip(times, times[1:])) >= RETRY_AFTER_SECONDS * 0.95, path
+
+
 def test_hostile_site_requests_stay_bounded_and_on_the_site(hostile_crawl):
-    hostile, base, db, requests = hostile_crawl
+    hostile, base, db, requests, _ = hostile_crawl
     paths = [path for _, path, _ in requests]
     for prefix in hostile.trap_prefixes:
         assert len([p for p in paths if p.startswith(prefix)]) <= 60, prefix
@@ -361,7 +373,7 @@ def test_hostile_site_requests_stay_bounded_and_on_the_site(hostile_crawl):
 def test_hostile_site_dates_bodies_and_scripts(hostile_crawl):
     from crawler.hostile import script_vectors
 
-    hostile, base, db, _ = hostile_crawl
+    hostile, base, db, *_ = hostile_crawl
     for article in hostile.articles:
         urls = [base + path for path in (article.path, *article.aliases)]
         (row,) = db.query(f"SELECT * FROM articles WHERE url IN ({', '.join('?' * len(urls))})", urls)
@@ -378,7 +390,7 @@ def test_hostile_site_cannot_name_files(hostile_crawl):
     """Nothing the site sends names a file: captures go to generated names inside the archive folder."""
     import re
 
-    hostile, base, db, _ = hostile_crawl
+    hostile, base, db, *_ = hostile_crawl
     folder = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent
     written = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
     for name in written:
