@@ -101,14 +101,23 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 120)
 
-    async def process_response(self, request, response, spider=None):
-        """The retry request (after the wait), or the response when it is not retried."""
+    def process_response(self, request, response, spider=None):
+        """The response, or its retry request: at once, or a coroutine that waits first.
+
+        Plain, not `async def`: Scrapy awaits whatever is awaitable, and the pages that
+        need no wait (all but a few) then cost no coroutine.
+        """
         result = super().process_response(request, response)
         if isinstance(result, Request):
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             if wait:
-                await asyncio.sleep(min(wait, self.max_wait))
+                return _after(min(wait, self.max_wait), result)
         return result
+
+
+async def _after(seconds: float, result):
+    await asyncio.sleep(seconds)
+    return result
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
