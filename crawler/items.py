@@ -40,5 +40,8 @@ class Capture:
 
     page: PageRecord
     article: dict | None = None
-    attachment: dict | None = None
+    attachment: dict | None = None  # a row of attachment_files
+    # An attached file's bytes: the pipeline's writer thread reads them into `attachment`
+    # (crawler.attachments.file_record), since a PDF's text takes a while to read.
+    file: bytes | None = None
     requested: list[str] = field(default_factory=list)

@@ -82,7 +82,7 @@ class ArchivePipeline:
             return item
         page = item.page
         capture = {"page": asdict(page), "article": item.article, "attachment": item.attachment,
-                   "requested": item.requested}  # fmt: skip
+                   "file": item.file, "requested": item.requested}  # fmt: skip
         if not self.writer.put(capture):
             self._stop()
             raise ArchiveError(f"not archived, the archive cannot be written: {page.url}")
@@ -90,13 +90,13 @@ class ArchivePipeline:
         self.pages_by_status[str(page.status) if page.status else "failed"] += 1
         if page.error:
             self.errors.append(f"{page.url}: {page.error}")
-        if item.attachment:
-            # A file with no extractable text is no failure of the crawl; attachment_files says why.
-            self.attachments["with text" if item.attachment.get("text") else "without text"] += 1
         return item
 
     def _saved(self, capture: dict, stored_article: bool) -> None:
         """Called on the writer's thread once a capture is in the archive."""
+        if capture.get("attachment"):
+            # A file with no extractable text is no failure of the crawl; attachment_files says why.
+            self.attachments["with text" if capture["attachment"].get("text") else "without text"] += 1
         if stored_article:
             article = capture["article"]
             self.articles_by_method[article["extraction_method"]] += 1
@@ -207,6 +207,14 @@ class CaptureWriter(threading.Thread):
         return self.queue.get() if capture is _IDLE else capture
 
     def _save(self, archive: Archive, capture: dict) -> None:
+        body = capture.pop("file", None)
+        if body is not None:
+            # Read here, beside the crawl: PDFium works with the GIL released. It never raises.
+            from .attachments import file_record
+
+            page = capture["page"]
+            capture["attachment"] = file_record(page["url"], body, page["content_type"], page["fetched"],
+                                                page["status"])  # fmt: skip
         try:
             stored_article = archive.save_capture(capture, self.crawl_id)
         except Exception as error:

@@ -1,8 +1,8 @@
 """The `cchc` spider: walks cchc.laichau.gov.vn and hands every response to the archive.
 
 Thin wiring: what a page is and holds comes from `crawler.extract`, which links are
-followed from `crawler.urls`, what a re-crawl requests from `crawler.frontier`, the text
-of attached files from `crawler.attachments`; the pipeline saves each Capture.
+followed from `crawler.urls`, what a re-crawl requests from `crawler.frontier`; the
+pipeline reads the text of attached files (`crawler.attachments`) and saves each Capture.
 """
 
 from __future__ import annotations
@@ -114,10 +114,8 @@ class CchcSpider(scrapy.Spider):
             return
         if not is_html(page.content_type, response.body):
             page.page_type = "attachment"
-            from crawler.attachments import file_record  # PDFium and python-docx load only when needed
-
-            yield Capture(page, attachment=file_record(response.url, response.body, page.content_type, page.fetched,
-                                                       response.status))  # fmt: skip
+            # Its text is read by the archive's writer, off the crawl's thread.
+            yield Capture(page, file=response.body)
             return
         try:
             # Scrapy decoded a declared HTML page already; anything else is decoded from bytes.
