@@ -8,7 +8,6 @@ import queue
 import threading
 import time
 from collections import Counter
-from dataclasses import asdict
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
@@ -81,7 +80,8 @@ class ArchivePipeline:
         if not isinstance(item, Capture):
             return item
         page = item.page
-        capture = {"page": asdict(page), "article": item.article, "attachment": item.attachment,
+        # A page's fields are all plain values: a shallow copy, not asdict()'s deep one.
+        capture = {"page": dict(vars(page)), "article": item.article, "attachment": item.attachment,
                    "file": item.file, "requested": item.requested}  # fmt: skip
         if not self.writer.put(capture):
             self._stop()

@@ -142,9 +142,10 @@ class WarcWriter:
             )  # fmt: skip
             kind, captured = "revisit", known["captured"]
         else:
+            # The payload digest is known already: warcio need not hash the body a second time.
             record = writer.create_warc_record(
                 exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
-                http_headers=http_headers, warc_headers_dict=headers,
+                http_headers=http_headers, warc_headers_dict=headers | {"WARC-Payload-Digest": digest},
             )  # fmt: skip
             kind, captured = "response", date
         writer.write_record(request)
@@ -257,8 +258,6 @@ def index(folder: str | Path, lines: list[str] | None = None) -> Path | None:
     Any WARC file the index and `lines` do not name yet (every file, the first time) is
     read with cdxj-indexer: a re-crawl months later does not re-read the captures before it.
     """
-    from cdxj_indexer.main import CDXJIndexer
-
     folder = Path(folder)
     target = folder / INDEX_NAME
     known: set[str] = set()
@@ -269,6 +268,8 @@ def index(folder: str | Path, lines: list[str] | None = None) -> Path | None:
     known.update(match.group(1) for line in fresh if (match := _FILENAME.search(line)))
     unread = [str(path) for path in warc_files(folder) if path.name not in known]
     if unread:
+        from cdxj_indexer.main import CDXJIndexer  # a tenth of a second to import, seldom needed
+
         read = io.StringIO()
         CDXJIndexer(output=read, inputs=unread, sort=True, dir_root=str(folder), records=INDEXED_RECORDS).process_all()
         fresh = list(heapq.merge(fresh, read.getvalue().splitlines(keepends=True)))
