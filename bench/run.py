@@ -22,7 +22,7 @@ import reextract
 import search
 from benchlib import BENCH, ROOT, Figure, print_table
 
-FULL = {"crawl_articles": 2000, "crawl_rounds": 2, "memory_pages": 20000, "search_articles": 100_000,
+FULL = {"crawl_articles": 2000, "crawl_rounds": 3, "memory_pages": 20000, "search_articles": 100_000,
         "reextract_articles": 1000, "extract_articles": 300, "recrawl_articles": 1000}  # fmt: skip
 QUICK = {"crawl_articles": 300, "crawl_rounds": 1, "memory_pages": 2000, "search_articles": 10_000,
          "reextract_articles": 300, "extract_articles": 100, "recrawl_articles": 200}  # fmt: skip
