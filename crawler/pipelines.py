@@ -15,6 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from .dates import now
 from .items import Capture
 from .storage import Archive, ArchiveError
+from .text import error_line
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class CaptureWriter(threading.Thread):
                 while capture is not None:
                     capture = self._save_batch(archive, capture)
         except Exception as error:  # the archive cannot be written at all (disk full, file gone)
-            self.failure = f"{type(error).__name__}: {error}".splitlines()[0]
+            self.failure = error_line(error)
             logger.error("Archive writer stopped: %s", self.failure)
 
     def _save_batch(self, archive: Archive, capture: dict) -> dict | None:
@@ -221,7 +222,7 @@ class CaptureWriter(threading.Thread):
             if not archive.db.conn.in_transaction:  # the batch itself is lost: stop
                 raise
             # Only this capture's savepoint was rolled back; the crawl records the others.
-            why = f"{type(error).__name__}: {error}".splitlines()[0]
+            why = error_line(error)
             self.unsaved.append((capture["page"]["url"], why))
             logger.error("Not archived: %s: %s", capture["page"]["url"], why)
             return

@@ -32,6 +32,11 @@ def normalize_space(text: str) -> str:
     return _BLANK_LINES.sub("\n", text).strip(" \n")
 
 
+def error_line(error: BaseException, limit: int = 500) -> str:
+    """`TypeName: message` on one line (the message's first), for a log or a table cell."""
+    return f"{type(error).__name__}: {error}".splitlines()[0][:limit]
+
+
 def _fold_char(char: str) -> str:
     if char in "đĐ":
         return "d"

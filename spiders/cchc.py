@@ -18,6 +18,7 @@ from crawler.dates import VIETNAM, now
 from crawler.extract import ParseError, extract_page, is_html
 from crawler.frontier import Policy, TrapGuard, conditional_headers, decide, is_pagination_of, links_to_follow
 from crawler.items import Capture, PageRecord
+from crawler.text import error_line
 from crawler.storage import Archive
 from crawler.urls import canonicalize_url, host_of, is_attachment, is_skipped, same_site
 
@@ -128,7 +129,7 @@ class CchcSpider(scrapy.Spider):
         page.page_type, page.canonical_url = info.page_type, info.canonical_url
         capture = Capture(page)
         wanted: list[tuple[str, dict]] = []  # (url, meta) of the requests this page leads to
-        canonical = info.canonical_url
+        canonical, article = info.canonical_url, None
         if info.page_type == "article":
             if canonical and canonical != response.url and same_site(canonical, self.start_url):
                 # A print view or another alias: the article belongs to its canonical
@@ -142,15 +143,14 @@ class CchcSpider(scrapy.Spider):
                         self.standins.setdefault(canonical, article)
                     else:
                         wanted.append((canonical, {"alias_of": article}))
-                    wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
             else:
-                article = info.article
-                self.stored_articles.add(article["url"])
-                self.standins.pop(article["url"], None)
-                capture.article = article
-                wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
+                article = capture.article = info.article
+                self.stored_articles.add(response.url)
+                self.standins.pop(response.url, None)
         else:
             capture.article = self._alias_article(response.url, alias)
+        if article is not None:
+            wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
         # Files linked from any page are fetched (a document page's decree as much as an
         # article's attachment); the `attachments` table lists those of articles.
         links = [url for url in info.links if self._follows(url)]
@@ -192,9 +192,7 @@ class CchcSpider(scrapy.Spider):
                 page = PageRecord(url=request.url, fetched=now(), page_type="skipped", error="forbidden by robots.txt")
                 yield Capture(page)
             return
-        error = failure.value
-        message = f"{type(error).__name__}: {error}".splitlines()[0][:500]
-        page = PageRecord(url=request.url, fetched=now(), page_type="error", error=message)
+        page = PageRecord(url=request.url, fetched=now(), page_type="error", error=error_line(failure.value))
         yield Capture(page, article=self._alias_article(request.url, request.meta.get("alias_of")))
 
     def _page(self, response) -> PageRecord:

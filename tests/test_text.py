@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from crawler.text import fold, nfc, normalize_space
+from crawler.text import error_line, fold, nfc, normalize_space
 
 
 def test_fold_strips_diacritics_and_d_stroke():
@@ -23,3 +23,10 @@ def test_nfc_composes_decomposed_text():
 
 def test_normalize_space_collapses_nbsp_and_keeps_line_breaks():
     assert normalize_space("a\u00a0\u00a0 b\t c \n d\u200b") == "a b c\nd"
+
+
+def test_error_line_names_the_error_on_one_line():
+    assert error_line(TimeoutError("took longer than 60.0 seconds\nwhile reading")) == (
+        "TimeoutError: took longer than 60.0 seconds"
+    )
+    assert error_line(ValueError("x" * 900), limit=20) == "ValueError: xxxxxxxx"
