@@ -105,7 +105,7 @@ def synthetic_articles(n_articles: int, n_sources: int, seed: int = 2021) -> Ite
             "body_html": "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs),
             "word_count": len(body_text.split()),
             "content_sha256": hashlib.sha256(f"{title}\n\n{body_text}".encode()).hexdigest(),
-            "extraction_method": "site",
+            "extraction_method": "profile",
             "images": [{"src": BASE + image["src"], "alt": image["alt"] or None, "caption": image["caption"]}
                        for image in source.images],
             "attachments": [],

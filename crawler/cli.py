@@ -19,9 +19,9 @@ from typing import TextIO
 
 import click
 
-from . import site
 from .export import FORMATS as EXPORT_FORMATS
 from .extract import ParseError, extract_page
+from .profile import Profile, ProfileError, load_profile
 from .storage import Archive, ArchiveError
 
 DEFAULT_DB = "archive.db"
@@ -46,6 +46,20 @@ def json_option(help_text: str):
     return click.option("--json", "as_json", is_flag=True, help=help_text)
 
 
+def profile_option(function):
+    """The shared `--profile FILE` option: the site's markup as data."""
+    return click.option("--profile", "profile_path", type=click.Path(dir_okay=False), default=None,
+                        help="A site profile (TOML) [default: the shipped profile of cchc.laichau.gov.vn].")(function)  # fmt: skip
+
+
+def open_profile(path: str | None) -> Profile:
+    """Load a site profile, or fail with one line naming the key at fault."""
+    try:
+        return load_profile(path)
+    except ProfileError as error:
+        raise click.ClickException(str(error)) from None
+
+
 def open_archive(db_path: str) -> Archive:
     """Open an existing archive, or fail with one line."""
     try:
@@ -61,8 +75,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--start-url", default=site.HOME_URL, show_default=True, help="Where the crawl begins; it stays on this host.")
+@click.option("--start-url", default=None, help="Where the crawl begins; it stays on this host [default: the profile's home, https://cchc.laichau.gov.vn/].")
 @db_option(must_exist=False)
+@profile_option
 @click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests (default 1, with AutoThrottle; 0 for a local replica).")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Stop after this many responses.")
 @warc_dir_option
@@ -70,8 +85,8 @@ def cli() -> None:
               help="Days: pages archived more recently are not requested again (0: revalidate all).")
 @click.option("--full", is_flag=True, help="Walk every page of every listing, even those with nothing new.")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
-def crawl(start_url: str, db_path: str, delay: float | None, max_pages: int | None, warc_dir: str | None,
-          refresh_after: float, full: bool, log_level: str) -> None:  # fmt: skip
+def crawl(start_url: str | None, db_path: str, profile_path: str | None, delay: float | None, max_pages: int | None,
+          warc_dir: str | None, refresh_after: float, full: bool, log_level: str) -> None:  # fmt: skip
     """Crawl the portal (or a replica) into the archive, then print a summary.
 
     A second crawl of the same archive fetches only what is new or due; an interrupted
@@ -79,49 +94,73 @@ def crawl(start_url: str, db_path: str, delay: float | None, max_pages: int | No
     """
     from .runner import run_crawl  # Scrapy loads only for the commands that crawl
 
+    profile = open_profile(profile_path)
+    start_url = start_url or profile.home
+    if not start_url:
+        raise click.ClickException(f"profile {profile.source} names no [site] home: give --start-url")
     try:
         record = run_crawl(start_url, db_path, delay=delay, max_pages=max_pages, warc_dir=warc_dir,
-                           refresh_after=refresh_after, full=full, log_level=log_level)  # fmt: skip
+                           refresh_after=refresh_after, full=full, log_level=log_level,
+                           profile=profile_path)  # fmt: skip
     except ArchiveError as error:
         raise click.ClickException(str(error)) from None
     print_crawl_summary(record, db_path)
 
 
+# Below this share of a crawl's articles found by the profile, the site's markup has changed.
+PROFILE_SHARE_GOAL = 0.9
+
+
 def print_crawl_summary(record: dict, db_path: str) -> None:
-    """The crawl's figures: pages by type and status, articles by method, errors."""
+    """The crawl's figures: pages by type and status, articles and pages by method, errors.
+
+    Its last line says so when the profile found fewer than 90% of the articles.
+    """
     stats = record.get("stats") or {}
     click.echo(f"Crawl {record.get('id')} of {record.get('start_url')} into {db_path}")
     click.echo(f"  requests: {stats.get('requests', 0)}, finish: {stats.get('finish_reason')}")
     for label, key in (("pages by type", "pages_by_type"), ("pages by status", "pages_by_status"),
-                       ("articles by method", "articles_by_method"), ("attachments", "attachments")):  # fmt: skip
+                       ("articles by method", "articles_by_method"), ("pages by extraction method", "pages_by_method"),
+                       ("attachments", "attachments")):  # fmt: skip
         figures = ", ".join(f"{name} {count}" for name, count in sorted((stats.get(key) or {}).items()))
         click.echo(f"  {label}: {figures or 'none'}")
     click.echo(f"  errors: {stats.get('errors', 0)}")
     for sample in (stats.get("error_samples") or [])[:10]:
         click.echo(f"    {sample}")
+    by_method = stats.get("articles_by_method") or {}
+    articles = sum(by_method.values())
+    if articles and by_method.get("profile", 0) < PROFILE_SHARE_GOAL * articles:
+        click.echo(f"The site's markup has changed: its profile found {by_method.get('profile', 0)} of {articles} "
+                   f"articles, the generic extractor the rest. Suggest a new profile: "
+                   f"cchc-archive profile suggest --db {db_path} > site.toml")  # fmt: skip
 
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
+@profile_option
 @json_option("One JSON object per page (JSON Lines).")
-def extract(sources: tuple[str, ...], as_json: bool) -> None:
-    """Extract saved pages or URLs with the site's selectors, to check them."""
+def extract(sources: tuple[str, ...], profile_path: str | None, as_json: bool) -> None:
+    """Extract saved pages or URLs with the site's profile (or the generic extractor), to check them."""
+    profile = open_profile(profile_path)
     failed = False
     for source in sources:
         try:
             html, url, content_type = read_source(source)
-            page = extract_page(html, url, content_type=content_type)
+            page = extract_page(html, url, content_type=content_type, profile=profile)
         except (OSError, ParseError, ValueError, urllib.error.URLError) as error:
             click.echo(f"Error: {source}: {error}", err=True)
             failed = True
             continue
-        record = {"url": url, "page_type": page.page_type, "title": page.title, "canonical_url": page.canonical_url}
+        record = {"url": url, "page_type": page.page_type, "title": page.title, "canonical_url": page.canonical_url,
+                  "extraction_note": page.note}  # fmt: skip
         if page.article:
             record |= {k: v for k, v in page.article.items() if k not in ("url", "canonical_url")}
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             click.echo(f"{url}\n  type: {page.page_type}\n  title: {page.title}")
+            if page.note:
+                click.echo(f"  note: {page.note}")
             if page.article:
                 a = page.article
                 click.echo(f"  published: {a['published']} ({a['published_raw']})\n  category: {a['category']}"
@@ -220,8 +259,10 @@ def demo(db_path: str, articles: int, port: int) -> None:
 @cli.command()
 @db_option(must_exist=True)
 @warc_dir_option
-def reparse(db_path: str, warc_dir: str | None) -> None:
+@profile_option
+def reparse(db_path: str, warc_dir: str | None, profile_path: str | None) -> None:
     """Rebuild articles, links, images and attachments from the WARC captures, offline."""
+    profile = open_profile(profile_path)
     from .middlewares import default_warc_dir
     from .reparse import reparse as rebuild
     from .warc import warc_files
@@ -240,10 +281,42 @@ def reparse(db_path: str, warc_dir: str | None) -> None:
             bar.update(max(0, position - done))
             done = max(done, position)
 
-        report = rebuild(archive, folder, progress=advance)
+        report = rebuild(archive, folder, progress=advance, profile=profile)
     click.echo(f"{report.responses} responses read, {report.articles} articles and {report.attachments} attachments rebuilt")
     for error in report.errors[:20]:
         click.echo(f"  {error}", err=True)
+
+
+@cli.group()
+def profile() -> None:
+    """Site profiles: the site's markup as data."""
+
+
+@profile.command("suggest")
+@db_option(must_exist=True)
+@warc_dir_option
+def profile_suggest(db_path: str, warc_dir: str | None) -> None:
+    """Learn a profile from the pages the generic extractor read; TOML on stdout, a report on stderr."""
+    from .learn import suggest_profile
+    from .middlewares import default_warc_dir
+    from .warc import iter_responses
+
+    with open_archive(db_path) as archive:
+        wanted = archive.urls_read_by("generic")
+    if not any(page_type == "article" for page_type in wanted.values()):
+        raise click.ClickException(f"no article of {db_path} was read by the generic extractor: nothing to learn from")
+    folder = Path(warc_dir) if warc_dir else default_warc_dir(db_path)
+    pages = ((r.body, r.url, next((v for k, v in r.headers.items() if k.lower() == "content-type"), None))
+             for r in iter_responses(folder)
+             if r.status == 200 and r.url in wanted)  # fmt: skip
+    suggestion = suggest_profile(pages)
+    click.echo(suggestion.toml)
+    for role, (selector, hits, total) in suggestion.chosen.items():
+        click.echo(f"  {role}: {selector}  ({hits} of {total} pages)", err=True)
+    click.echo(f"The suggested profile reads {suggestion.reproduced} of {suggestion.articles} articles exactly as "
+               f"the generic extractor did.", err=True)  # fmt: skip
+    for mismatch in suggestion.mismatches[:10]:
+        click.echo(f"  {mismatch}", err=True)
 
 
 @cli.command()

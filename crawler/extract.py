@@ -1,9 +1,11 @@
 """Extraction: pure functions from a page's `(html, url)` to its fields.
 
 No Scrapy and no database here: a researcher can call `extract_article(html, url)` on a
-saved page. The site's selectors come from `crawler.site`; when they miss, a generic
-main-content fallback still finds title, date and body, and says so in
-`extraction_method`.
+saved page. Two layers: the site's profile (`crawler.profile`, its markup as data) is
+tried first; when it misses, the generic extractor (`crawler.generic`) reads any
+news-article page. Each article says which one found it in `extraction_method`
+(`profile` or `generic`), and a page that looked like an article but gave none says why
+in `Page.note`.
 """
 
 from __future__ import annotations
@@ -12,30 +14,21 @@ import copy
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache, partial
-from urllib.parse import urljoin
+from functools import cached_property, partial
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import nh3
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
-from . import site
-from .dates import clean_raw_date, parse_date
+from . import generic
+from .dates import clean_raw_date, find_date, parse_date, parse_iso
+from .parts import ArticleParts
+from .profile import Profile, default_profile
 from .text import nfc, normalize_space
-from .urls import canonicalize_url, is_attachment, site_article_id
-
-# Elements that end one paragraph and start another.
-_BLOCKS = frozenset(
-    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table tbody thead tfoot blockquote pre section "
-    "article figure figcaption header footer address hr center main aside caption".split()
-)
-_CELLS = frozenset(("td", "th"))
-# Elements whose text is never read as content.
-_INVISIBLE = frozenset(
-    "script style noscript template head title iframe object embed select button input textarea svg math".split()
-)
-_CELL_SEP = "\x00"
+from .tree import BLOCKS, compiled, contains, first, paragraphs, text
+from .urls import canonicalize_url, is_attachment
 
 # What survives in stored body_html: structure, links and images, no styling, no script.
 _SAFE_TAGS = {
@@ -51,6 +44,7 @@ _SAFE_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
 }
+_CANONICAL = compiled('//link[@rel="canonical"]/@href')
 
 
 class ParseError(ValueError):
@@ -66,6 +60,8 @@ class Page:
     title: str | None = None
     canonical_url: str | None = None
     links: list[str] = field(default_factory=list)
+    extraction_method: str | None = None  # profile | generic: the extractor that read the page
+    note: str | None = None  # why a page that looked like an article gave none
     build_article: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -105,13 +101,13 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
 
 def parse_html(html: bytes | str, content_type: str | None = None) -> etree._Element:
     """Parse a page into an lxml tree; raise ParseError for something that is no HTML."""
-    text = decode_html(html, content_type)
-    if not text.strip():
+    text_ = decode_html(html, content_type)
+    if not text_.strip():
         raise ParseError("empty document")
     try:
         # Parse UTF-8 bytes, not str: lxml refuses str with an XML encoding declaration,
         # and a fixed encoding keeps it from re-reading a meta charset we already applied.
-        return lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+        return lxml.html.document_fromstring(text_.encode("utf-8"), parser=_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ParseError(str(error) or "unparseable HTML") from error
 
@@ -119,103 +115,146 @@ def parse_html(html: bytes | str, content_type: str | None = None) -> etree._Ele
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
 
 
-def extract_article(html: bytes | str, url: str, *, content_type: str | None = None) -> dict | None:
+def extract_article(html: bytes | str, url: str, *, content_type: str | None = None,
+                    profile: Profile | None = None) -> dict | None:  # fmt: skip
     """The article's fields, or None for a page that is not an article.
 
     `html` may be bytes (decoded from `content_type`'s charset, then the meta charset)
-    or text. The result is a plain dict: see `Page.article`.
+    or text; `profile` is the site's (default: cchc.laichau.gov.vn's). The result is a
+    plain dict: see `Page.article`.
     """
-    return extract_page(html, url, content_type=content_type).article
+    return extract_page(html, url, content_type=content_type, profile=profile).article
 
 
-def extract_page(html: bytes | str, url: str, *, content_type: str | None = None) -> Page:
+def extract_page(html: bytes | str, url: str, *, content_type: str | None = None,
+                 profile: Profile | None = None) -> Page:  # fmt: skip
     """Classify a page, list its links and extract its article, from one parse."""
+    profile = profile or default_profile()
     root = parse_html(html, content_type)
     base = _base_url(root, url)
     canonical = _canonical(root, base)
     links = _page_links(root, base)
-    build, title = None, None
-    found = _site_article_parts(root)
-    if found is not None:
-        title = found[0]
-        build = partial(_article, root, url, base, *found, method="site", canonical=canonical)
-    elif _first(root, site.LISTING + site.DOCUMENT + site.STATIC_PAGE) is None:
-        fallback = _fallback_article(root, url, base, canonical)  # found and built in one go
-        if fallback is not None:
-            title, build = fallback["title"], partial(dict, fallback)
-    page_type = "article" if build is not None else _page_type(root)
-    title = title or _text(_first(root, ["//h1", "//title"]))
-    return Page(url=url, page_type=page_type, title=title or None, canonical_url=canonical, links=links,
-                build_article=build)  # fmt: skip
+    page = Page(url=url, page_type="page", canonical_url=canonical, links=links)
+    parts = profile_parts(root, profile)
+    known_type = _profile_page_type(root, profile) if parts is None else None
+    if parts is None and known_type is None:
+        found = generic.read_page(root, url, profile)
+        parts, page.page_type, page.note, page.extraction_method = found.parts, found.page_type, found.note, "generic"
+    elif parts is None:
+        page.page_type, page.extraction_method = known_type, "profile"
+    if parts is not None:
+        page.page_type, page.extraction_method, page.title = "article", parts.method, parts.title
+        page.build_article = partial(article_fields, root, url, base, parts, canonical, profile)
+    else:
+        page.title = text(first(root, [compiled("//h1"), compiled("//title")])) or None
+    return page
 
 
-# -- the site's own markup -------------------------------------------------------------
+# -- the profile's markup ----------------------------------------------------------------
 
 
-def _site_article_parts(root) -> tuple[str, object, object] | None:
-    """Title, date element and body element by the site's selectors; None if one is missing."""
-    title_el = _first(root, site.TITLE)
-    date_el = _first(root, site.DATE)
-    body_el = _first(root, site.BODY)
-    if title_el is None or date_el is None or body_el is None:
+def profile_parts(root, profile: Profile) -> ArticleParts | None:
+    """Title, date and body by the profile's selectors; None if one of them is missing."""
+    if not profile.has_article:
         return None
-    title = _text(title_el)
+    title_el = first(root, profile.title)
+    date_found = first(root, profile.date)
+    body_el = first(root, profile.body)
+    if title_el is None or date_found is None or body_el is None or isinstance(body_el, str):
+        return None
+    title = text(title_el)
     if not title:
         return None
-    return title, date_el, body_el
+    date_el, published_raw, published = read_date(date_found, profile)
+    skip = {el for selector in profile.exclude for el in selector(body_el) if not isinstance(el, str)}
+    skip |= {el for el in (title_el, date_el) if el is not None and contains(body_el, el)}
+    parts = ArticleParts(method="profile", title=title, body_el=body_el, title_el=title_el, date_el=date_el,
+                         published_raw=published_raw, published=published, skip=frozenset(skip),
+                         breadcrumb_el=first(root, profile.breadcrumb), attachments_el=first(root, profile.attachments),
+                         related_el=first(root, profile.related), latest_el=first(root, profile.latest))  # fmt: skip
+    if published_raw and not published:
+        parts.warnings.append(f"unparseable date: {published_raw}")
+    return parts
 
 
-def _article(root, url: str, base: str, title: str, date_el, body_el, *, method: str, canonical: str | None,
-             skip=frozenset()) -> dict:  # fmt: skip
-    published_raw = clean_raw_date(_text(date_el)) if date_el is not None else None
-    published = parse_date(published_raw)
-    breadcrumb = _breadcrumb(root)
-    images = _images(body_el, base)
-    body_text = "\n\n".join(_paragraphs(body_el, skip))
-    attachments = _attachments(root, body_el, base)
+def read_date(found, profile: Profile) -> tuple[object, str | None, str | None]:
+    """The date a profile's selector found: (its element, the raw text, ISO 8601)."""
+    if isinstance(found, str):  # an attribute: `<time datetime>`, a meta tag's content
+        raw = normalize_space(found) or None
+        return None, raw, parse_iso(raw)
+    raw = clean_raw_date(text(found), profile.date_label) or None
+    return found, raw, parse_date(raw, profile.date_pattern)
+
+
+def _profile_page_type(root, profile: Profile) -> str | None:
+    """listing, document or page when the profile recognises the page as one; else None."""
+    if first(root, profile.listing + profile.pager) is not None:
+        return "listing"
+    if first(root, profile.document) is not None:
+        return "document"
+    if first(root, profile.static) is not None:
+        return "page"
+    return None
+
+
+# -- the article's fields ------------------------------------------------------------------
+
+
+def article_fields(root, url: str, base: str, parts: ArticleParts, canonical: str | None, profile: Profile) -> dict:
+    """The article's fields, from the parts an extractor found."""
+    body_el, skip = parts.body_el, parts.skip
+    if parts.breadcrumb is not None:
+        breadcrumb = list(parts.breadcrumb)
+    else:
+        breadcrumb = _breadcrumb(parts.breadcrumb_el, profile)
+    if len(breadcrumb) > 1 and _same_title(breadcrumb[-1], parts.title):
+        breadcrumb = breadcrumb[:-1]  # a trail that ends on the article itself
+    body_text = "\n\n".join(paragraphs(body_el, skip))
     article = {
         "url": url,
         "canonical_url": canonical,
-        "site_id": site_article_id(url),
-        "title": title,
-        "published": published,
-        "published_raw": published_raw or None,
+        "site_id": profile.article_id(urlsplit(url).path),
+        "title": parts.title,
+        "published": parts.published,
+        "published_raw": parts.published_raw or None,
         "breadcrumb": breadcrumb,
         "category": breadcrumb[-1] if len(breadcrumb) > 1 else None,
         "body_text": body_text,
         "body_html": _clean_html(body_el, base, skip),
         "word_count": len(body_text.split()),
-        "content_sha256": hashlib.sha256(f"{title}\n\n{body_text}".encode()).hexdigest(),
-        "extraction_method": method,
-        "images": images,
-        "attachments": attachments,
-        "related": _box_links(_first(root, site.RELATED_BOX), base),
-        "latest": _box_links(_first(root, site.LATEST_BOX), base),
-        "body_links": _links_in(body_el, base),
-        "nav_links": _breadcrumb_links(root, base),
-        "warnings": [],
+        "content_sha256": hashlib.sha256(f"{parts.title}\n\n{body_text}".encode()).hexdigest(),
+        "extraction_method": parts.method,
+        "images": _images(body_el, base, skip),
+        "attachments": _attachments(parts.attachments_el, body_el, base),
+        "related": _box_links(parts.related_el, base),
+        "latest": _box_links(parts.latest_el, base),
+        "body_links": _links_in(body_el, base, skip),
+        "nav_links": _breadcrumb_links(parts.breadcrumb_el, base),
+        "warnings": list(parts.warnings),
     }
-    if published_raw and not published:
-        article["warnings"].append(f"unparseable date: {published_raw}")
-    if date_el is None:
+    if not parts.published and not parts.published_raw:
         article["warnings"].append("no publication date")
     if not body_text:
         article["warnings"].append("empty body")
     return article
 
 
-def _breadcrumb(root) -> list[str]:
+def _same_title(item: str, title: str) -> bool:
+    item, title = item.casefold(), title.casefold()
+    return item == title or (len(item) > 20 and title.startswith(item.rstrip(".… ")))
+
+
+def _breadcrumb(container, profile: Profile) -> list[str]:
     """The breadcrumb's items, whether links, plain text or list items, separators left out."""
-    container = _first(root, site.BREADCRUMB_BOX)
     items: list[str] = []
     if container is not None:
-        _breadcrumb_items(container, items)
+        _breadcrumb_items(container, items, profile)
     return items
 
 
-def _breadcrumb_items(element, items: list[str]) -> None:
-    def add(text: str | None) -> None:
-        for part in site.BREADCRUMB_SEPARATORS.split(text or ""):
+def _breadcrumb_items(element, items: list[str], profile: Profile) -> None:
+    def add(text_: str | None) -> None:
+        for part in profile.breadcrumb_separators.split(text_ or ""):
             part = normalize_space(part.replace("\n", " "))
             if part:
                 items.append(part)
@@ -223,26 +262,29 @@ def _breadcrumb_items(element, items: list[str]) -> None:
     add(element.text)
     for child in element:
         if isinstance(child.tag, str) and "sep" not in (child.get("class") or "").split():
-            if child.tag in ("ul", "ol", "li", "div", "nav", "p"):
-                _breadcrumb_items(child, items)  # a container of items
+            if child.tag in ("script", "style", "meta"):
+                pass
+            elif child.tag in ("ul", "ol", "li", "div", "nav", "p"):
+                _breadcrumb_items(child, items, profile)  # a container of items
             else:
-                add(_text(child))  # one item (a link, a span, the current page in bold…)
+                add(text(child))  # one item (a link, a span, the current page in bold…)
         add(child.tail)
 
 
-def _breadcrumb_links(root, base: str) -> list[dict]:
+def _breadcrumb_links(container, base: str) -> list[dict]:
     links = []
-    container = _first(root, site.BREADCRUMB_BOX)
     for a in container.iter("a") if container is not None else ():
         url = canonicalize_url(a.get("href") or "", base)
         if url:
-            links.append({"url": url, "title": _text(a)})
+            links.append({"url": url, "title": text(a)})
     return links
 
 
-def _images(body_el, base: str) -> list[dict]:
+def _images(body_el, base: str, skip=frozenset()) -> list[dict]:
     images = []
     for img in body_el.iter("img"):
+        if skip and any(el in skip for el in img.iterancestors()):
+            continue
         src = canonicalize_url(img.get("src") or "", base)
         if not src:
             continue  # data:, javascript: and the like are no image of the archive
@@ -253,30 +295,29 @@ def _images(body_el, base: str) -> list[dict]:
 def _caption(img) -> str | None:
     """The italic line under an image (or its figcaption), as the site writes captions."""
     block = img
-    while block is not None and block.tag not in _BLOCKS:
+    while block is not None and block.tag not in BLOCKS:
         block = block.getparent()
     if block is None:
         return None
     if block.tag == "figure":
         caption = block.find(".//figcaption")
-        return _text(caption) or None if caption is not None else None
+        return text(caption) or None if caption is not None else None
     # An <em> after the image in the same paragraph, or a next paragraph that is all italic.
     for em in img.itersiblings():
         if em.tag in ("em", "i"):
-            return _text(em) or None
+            return text(em) or None
     following = block.getnext()
     while following is not None and not isinstance(following.tag, str):
         following = following.getnext()
     if following is not None and following.tag in ("p", "div"):
         italic = following.xpath(".//em | .//i")
-        text = _text(following)
-        if italic and text and normalize_space(" ".join(_text(i) for i in italic)) == text:
-            return text
+        shown = text(following)
+        if italic and shown and normalize_space(" ".join(text(i) for i in italic)) == shown:
+            return shown
     return None
 
 
-def _attachments(root, body_el, base: str) -> list[dict]:
-    box = _first(root, site.ATTACHMENT_BOX)
+def _attachments(box, body_el, base: str) -> list[dict]:
     listed = list(box.iter("a")) if box is not None else []
     seen, attachments = set(), []
     # Every link of the attachment box counts, and links to files from the body.
@@ -285,7 +326,7 @@ def _attachments(root, body_el, base: str) -> list[dict]:
         if not url or url in seen or not (a in listed or is_attachment(url)):
             continue
         seen.add(url)
-        attachments.append({"url": url, "name": _text(a) or url.rsplit("/", 1)[-1]})
+        attachments.append({"url": url, "name": text(a) or url.rsplit("/", 1)[-1]})
     return attachments
 
 
@@ -306,30 +347,33 @@ def _box_links(box, base: str) -> list[dict]:
 
 def _title_and_date(a) -> tuple[str, str | None]:
     """A box link's title, and the date beside it: after the link, or ending its text."""
-    title = _text(a)
+    title = text(a)
     beside = [a.tail or ""]
     following = a.getnext()
     if following is not None and isinstance(following.tag, str) and following.tag != "a":
-        beside.append(_text(following))
+        beside.append(text(following))
     parent = a.getparent()
     if parent is not None and len(parent.findall(".//a")) == 1:
-        beside.append(_text(parent).replace(title, "", 1))  # the only link of its <li>
-    for text in beside:
-        if site.SITE_DATE.search(text):
-            return title, parse_date(clean_raw_date(text))
-    ending = site.TITLE_WITH_DATE.match(title)
-    if ending:  # `Title (20/12/2022 9:18:33 CH)` inside the link itself
-        return ending["title"], parse_date(ending["date"])
+        beside.append(text(parent).replace(title, "", 1))  # the only link of its <li>
+    for written in beside:
+        if find_date(written):
+            return title, parse_date(clean_raw_date(written))
+    if title.endswith(")") and "(" in title:  # `Title (20/12/2022 9:18:33 CH)` inside the link itself
+        head, _, ending = title[:-1].rpartition("(")
+        if head.strip() and find_date(ending) and find_date(ending).start() == 0:
+            return head.rstrip(), parse_date(ending)
     return title, None
 
 
-def _links_in(el, base: str) -> list[dict]:
+def _links_in(el, base: str, skip=frozenset()) -> list[dict]:
     links, seen = [], set()
     for a in el.iter("a"):
+        if skip and any(node in skip for node in a.iterancestors()):
+            continue
         url = canonicalize_url(a.get("href") or "", base)
         if url and url not in seen:
             seen.add(url)
-            links.append({"url": url, "title": _text(a)})
+            links.append({"url": url, "title": text(a)})
     return links
 
 
@@ -338,167 +382,30 @@ def _clean_html(body_el, base: str, skip) -> str:
     body.tail = None
     body.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
     html = lxml.html.tostring(body, encoding="unicode", with_tail=False)
-    for el in skip:  # title and date found inside the fallback's body block
+    for el in skip:  # title, date and tools found inside the body block
         html = html.replace(lxml.html.tostring(el, encoding="unicode", with_tail=False), "", 1)
     cleaned = nh3.clean(html, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                         clean_content_tags=_DROPPED_WITH_CONTENT, link_rel="noopener noreferrer")  # fmt: skip
     return nfc(cleaned.replace("\xa0", " ").replace("&nbsp;", " ")).strip()
 
 
-# -- text ------------------------------------------------------------------------------
-
-
-def _paragraphs(el, skip=frozenset()) -> list[str]:
-    """The visible text of `el` as paragraphs: one per block element, `<br>` kept as a line break."""
-    out: list[str] = []
-    buffer: list[str] = []
-    _walk(el, buffer, out, skip)
-    _flush(buffer, out)
-    return out
-
-
-def _walk(node, buffer: list[str], out: list[str], skip) -> None:
-    if node.text:
-        buffer.append(node.text.replace("\n", " ").replace("\r", " "))
-    for child in node:
-        tag = child.tag
-        if isinstance(tag, str) and child not in skip:
-            tag = tag.lower()
-            if tag in _INVISIBLE:
-                pass
-            elif tag == "br":
-                buffer.append("\n")
-            elif tag in _BLOCKS:
-                _flush(buffer, out)
-                _walk(child, buffer, out, skip)
-                _flush(buffer, out)
-            elif tag in _CELLS:
-                _walk(child, buffer, out, skip)
-                buffer.append(_CELL_SEP)
-            else:
-                _walk(child, buffer, out, skip)
-        if child.tail:
-            buffer.append(child.tail.replace("\n", " ").replace("\r", " "))
-
-
-def _flush(buffer: list[str], out: list[str]) -> None:
-    if not buffer:
-        return
-    text = "".join(buffer)
-    buffer.clear()
-    if _CELL_SEP in text:
-        text = " | ".join(cell for cell in (normalize_space(c) for c in text.split(_CELL_SEP)) if cell)
-    else:
-        text = normalize_space(text)
-    if text:
-        out.append(text)
-
-
-def _text(el) -> str:
-    """The element's text on one line, spaces normalised; '' for None."""
-    if el is None:
-        return ""
-    if isinstance(el, str):
-        return normalize_space(el.replace("\n", " "))
-    if len(el) == 0 or el.tag in ("a", "h1", "h2", "h3", "span", "em", "i", "b", "strong", "title"):
-        # Short inline elements: no blocks or scripts inside worth the full walk.
-        return normalize_space("".join(el.itertext()).replace("\n", " "))
-    return normalize_space(" ".join(_paragraphs(el)).replace("\n", " "))
-
-
-def _first(root, xpaths: list[str]):
-    for xpath in xpaths:
-        found = _compiled(xpath)(root)
-        if found:
-            return found[0]
-    return None
-
-
-@lru_cache(maxsize=None)
-def _compiled(xpath: str) -> etree.XPath:
-    return etree.XPath(xpath)
-
-
 # -- pages -----------------------------------------------------------------------------
 
 
 def _base_url(root, url: str) -> str:
-    base = _compiled("//base/@href")(root)
+    base = compiled("//base/@href")(root)
     return urljoin(url, base[0].strip()) if base else url
 
 
 def _canonical(root, base: str) -> str | None:
-    hrefs = _compiled(site.CANONICAL)(root)
+    hrefs = _CANONICAL(root)
     return canonicalize_url(hrefs[0], base) if hrefs else None
 
 
 def _page_links(root, base: str) -> list[str]:
     seen: dict[str, None] = {}
-    for href in _compiled("//a/@href | //area/@href")(root):
+    for href in compiled("//a/@href | //area/@href")(root):
         url = canonicalize_url(href, base)
         if url:
             seen.setdefault(url)
     return list(seen)
-
-
-def _page_type(root) -> str:
-    if _first(root, site.LISTING + [site.PAGER]) is not None:
-        return "listing"
-    if _first(root, site.DOCUMENT) is not None:
-        return "document"
-    return "page"
-
-
-# -- the generic fallback --------------------------------------------------------------
-
-
-def _fallback_article(root, url: str, base: str, canonical: str | None) -> dict | None:
-    """Title, date and body found without the site's selectors, on a copy of the page."""
-    root = lxml.html.fromstring(lxml.html.tostring(root))
-    for el in root.xpath(site.BOILERPLATE):
-        parent = el.getparent()
-        if parent is not None:
-            el.drop_tree()
-    title_el = _first(root, ["//h1", "//*[contains(@class, 'title')][not(self::title)]"])
-    if title_el is None:
-        return None
-    title = _text(title_el)
-    date_el = _date_after(title_el)
-    if not title or date_el is None:
-        return None
-    body_el = _main_block(root)
-    if body_el is None:
-        return None
-    skip = frozenset(el for el in (title_el, date_el) if _contains(body_el, el))
-    if not _paragraphs(body_el, skip):
-        return None
-    return _article(root, url, base, title, date_el, body_el, method="fallback", canonical=canonical, skip=skip)
-
-
-def _date_after(title_el):
-    """The first element after the title whose text holds a date, within a few elements."""
-    for count, el in enumerate(title_el.itersiblings()):
-        if count > 3:
-            break
-        if isinstance(el.tag, str) and site.SITE_DATE.search(_text(el)[:80]):
-            return el
-    parent = title_el.getparent()
-    if parent is not None and parent.tag not in ("body", "html"):
-        return _date_after(parent)
-    return None
-
-
-def _main_block(root):
-    """The element holding the most paragraph text: the article body on most CMS pages."""
-    scores: dict = {}
-    for p in root.iter("p"):
-        parent = p.getparent()
-        if parent is not None:
-            scores[parent] = scores.get(parent, 0) + len(_text(p))
-    if not scores:
-        return None
-    return max(scores, key=scores.get)
-
-
-def _contains(ancestor, el) -> bool:
-    return any(node is ancestor for node in el.iterancestors())

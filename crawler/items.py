@@ -19,6 +19,8 @@ class PageRecord:
     redirect_to: str | None = None
     redirected_from: str | None = None
     canonical_url: str | None = None
+    extraction_method: str | None = None  # profile | generic: which extractor found its article
+    extraction_note: str | None = None  # why a page that looked like an article gave none
     size: int | None = None
     etag: str | None = None
     last_modified: str | None = None

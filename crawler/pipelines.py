@@ -49,6 +49,7 @@ class ArchivePipeline:
         self.pages_by_type: Counter = Counter()
         self.pages_by_status: Counter = Counter()
         self.articles_by_method: Counter = Counter()
+        self.pages_by_method: Counter = Counter()  # HTML pages by the extractor that read them
         self.attachments: Counter = Counter()
         self.errors: list[str] = []
         self._stopping = False
@@ -88,6 +89,10 @@ class ArchivePipeline:
             self._stop()
             raise ArchiveError(f"not archived, the archive cannot be written: {page.url}")
         self.pages_by_type[page.page_type] += 1
+        if page.page_type in ("article", "listing", "page", "document"):
+            self.pages_by_method[page.extraction_method or "none"] += 1
+        if page.extraction_note:
+            self.errors.append(f"{page.url}: {page.extraction_note}")
         self.pages_by_status[str(page.status) if page.status else "failed"] += 1
         if page.error:
             self.errors.append(f"{page.url}: {page.error}")
@@ -137,6 +142,7 @@ class ArchivePipeline:
             "pages_by_type": dict(self.pages_by_type),
             "pages_by_status": dict(self.pages_by_status),
             "articles_by_method": dict(self.articles_by_method),
+            "pages_by_method": dict(self.pages_by_method),
             "attachments": dict(self.attachments),
             "errors": len(errors),
             "error_samples": errors[:50],

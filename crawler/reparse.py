@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from .attachments import file_record
 from .dates import VIETNAM
 from .extract import ParseError, extract_page, is_html
+from .profile import Profile
 from .storage import Archive
 from .warc import StoredResponse, iter_responses, warc_files
 
@@ -29,8 +30,12 @@ class ReparseReport:
     errors: list[str] = field(default_factory=list)
 
 
-def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], None] | None = None) -> ReparseReport:
-    """Extract every captured response again into `archive`; `progress(bytes)` follows the reading."""
+def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], None] | None = None,
+            profile: Profile | None = None) -> ReparseReport:  # fmt: skip
+    """Extract every captured response again into `archive` (with `profile`, or the shipped one).
+
+    `progress(bytes)` follows the reading.
+    """
     report = ReparseReport()
     sizes = {path.name: path.stat().st_size for path in warc_files(warc_dir)}
     done_before = {name: sum(size for other, size in sizes.items() if other < name) for name in sizes}
@@ -49,7 +54,7 @@ def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], No
             report.attachments += 1
             continue
         try:
-            page = extract_page(response.body, response.url, content_type=content_type)
+            page = extract_page(response.body, response.url, content_type=content_type, profile=profile)
         except (ParseError, ValueError) as error:
             report.errors.append(f"{response.url}: unparseable page: {error}")
             continue

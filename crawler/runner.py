@@ -53,12 +53,13 @@ def _one_line_log_records() -> None:
 
 
 def run_crawl(start_url: str, db_path: str | Path, *, refresh_after: float = 30, full: bool = False,
-              **options) -> dict:  # fmt: skip
+              profile: str | Path | None = None, **options) -> dict:  # fmt: skip
     """Crawl from `start_url` into the archive at `db_path`; return the crawl's row.
 
     An unfinished crawl of the same start URL in that archive is resumed. Pages archived
     less than `refresh_after` days ago are not requested again; `full` walks every
-    listing page even when it holds nothing new.
+    listing page even when it holds nothing new. `profile` is a site profile file
+    (default: the shipped profile of cchc.laichau.gov.vn).
 
     Raises CrawlError when the start URL is no http(s) URL or its page could not be
     fetched at all (the failure is still recorded in `pages`).
@@ -70,7 +71,8 @@ def run_crawl(start_url: str, db_path: str | Path, *, refresh_after: float = 30,
 
     settings = crawl_settings(db_path, **options)
     process = CrawlerProcess(settings)
-    process.crawl(CchcSpider, start_url=url, refresh_after=refresh_after, full=full)
+    process.crawl(CchcSpider, start_url=url, refresh_after=refresh_after, full=full,
+                  profile=str(profile) if profile else None)  # fmt: skip
     if settings.get("LOG_LEVEL") != "DEBUG":
         _one_line_log_records()  # after crawl(): that is when Scrapy installs its log handler
     process.start()

@@ -76,6 +76,8 @@ _PAGE_COLUMNS: dict[str, type] = {
     "redirect_to": str,
     "redirected_from": str,
     "canonical_url": str,
+    "extraction_method": str,
+    "extraction_note": str,
     "size": int,
     "crawl_id": int,
     "etag": str,
@@ -370,10 +372,18 @@ class Archive:
         db["attachment_files"].create(_ATTACHMENT_FILE_COLUMNS, pk="url", if_not_exists=True)
         fill_year = "year" not in db["articles"].columns_dict
         # An archive made by an older version gains the newer columns, empty.
+        missing_pages: dict = {}
         for table, columns in (("articles", _ARTICLE_COLUMNS), ("pages", _PAGE_COLUMNS)):
             missing = {c: t for c, t in columns.items() if c not in db[table].columns_dict}
             for column, column_type in missing.items():
                 db[table].add_column(column, column_type)
+            if table == "pages":
+                missing_pages = missing
+        if "extraction_method" in missing_pages:
+            # Older archives named the two extractors `site` and `fallback`.
+            with self._transaction() as conn:
+                conn.execute("UPDATE articles SET extraction_method = 'profile' WHERE extraction_method = 'site'")
+                conn.execute("UPDATE articles SET extraction_method = 'generic' WHERE extraction_method = 'fallback'")
         if fill_year:  # the year is derived, so an older archive can have it at once
             with self._transaction() as conn:
                 conn.execute(
@@ -760,6 +770,14 @@ class Archive:
                     "GROUP BY extraction_method ORDER BY n DESC, extraction_method"
                 )
             ],
+            "pages_by_method": [
+                {"extraction_method": method, "count": count}
+                for method, count in rows(
+                    "SELECT coalesce(extraction_method, 'none'), count(*) AS n FROM pages "
+                    "WHERE page_type IN ('article', 'listing', 'page', 'document') "
+                    "GROUP BY 1 ORDER BY n DESC, 1"
+                )
+            ],
             "pages_by_type": [
                 {"page_type": page_type, "count": count}
                 for page_type, count in rows(
@@ -802,6 +820,11 @@ class Archive:
         """The most recent crawl (id, start_url, started, finished, settings, stats), if any."""
         crawls = self._crawls(limit=1)
         return crawls[0] if crawls else None
+
+    def urls_read_by(self, method: str) -> dict[str, str]:
+        """URL → page type of every page that this extractor (`profile` or `generic`) read."""
+        cursor = self.db.execute("SELECT url, page_type FROM pages WHERE extraction_method = ?", (method,))
+        return dict(cursor.fetchall())
 
     def page(self, url: str) -> dict | None:
         """The `pages` row of `url` as a dict, or None if it was never fetched."""

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from . import site
-
 FOLLOWED_SCHEMES = ("http", "https")
+# Query parameters that only track a visit; the same page without them is the same page.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|zarsrc|zalo_\w+|_ga|_gl|mc_cid|mc_eid|igshid|ref_src)$",
+    re.IGNORECASE,
+)
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".ppt", ".pptx", ".7z")
+# Paths never worth requesting on any portal, whatever robots.txt says: searches, the
+# admin and log-in pages (a site's profile may name more).
+SKIP_PATHS = re.compile(r"^/(tim-kiem|timkiem|search|Admin|admin|Login|login|dang-nhap|dangnhap)(/|$|\?)")
 
 
 def canonicalize_url(url: str, base: str | None = None) -> str | None:
@@ -19,12 +27,15 @@ def canonicalize_url(url: str, base: str | None = None) -> str | None:
     remaining query parameters is kept: the site may care about it.
     """
     url = url.strip()
-    if base:
-        if url.startswith("/") and not url.startswith("//"):
-            url = _origin(base) + url  # the common case, without urljoin's full parse
-        else:
-            url = urljoin(base, url)
-    return _canonical_absolute(url)
+    try:
+        if base:
+            if url.startswith("/") and not url.startswith("//"):
+                url = _origin(base) + url  # the common case, without urljoin's full parse
+            else:
+                url = urljoin(base, url)
+        return _canonical_absolute(url)
+    except ValueError:  # `http://[ccpa-preferences]`, a host with spaces: no address at all
+        return None
 
 
 @lru_cache(maxsize=256)
@@ -44,7 +55,7 @@ def _canonical_absolute(url: str) -> str | None:
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
-        kept = [(k, v) for k, v in pairs if not site.TRACKING_PARAMS.match(k)]
+        kept = [(k, v) for k, v in pairs if not TRACKING_PARAMS.match(k)]
         if len(kept) != len(pairs):  # rebuild only when needed: keep the site's own escaping
             query = urlencode(kept, doseq=True)
     path = parts.path or "/"
@@ -74,16 +85,11 @@ def _site(url: str) -> tuple[str, int | None]:
 
 def is_attachment(url: str) -> bool:
     """Whether `url` names a downloadable file (PDF, Word, Excel, archive)."""
-    return urlsplit(url).path.lower().endswith(site.ATTACHMENT_EXTENSIONS)
+    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
 
 
-def is_skipped(url: str) -> bool:
-    """Whether `url` is a search or admin page that a crawl never requests."""
+def is_skipped(url: str, profile=None) -> bool:
+    """Whether `url` is a search or admin page that a crawl never requests (`profile` may name more)."""
     parts = urlsplit(url)
-    return bool(site.SKIP_PATHS.match(parts.path + ("?" + parts.query if parts.query else "")))
-
-
-def site_article_id(url: str) -> int | None:
-    """The site's numeric id of an article URL (`...-2745.html` → 2745)."""
-    match = site.ARTICLE_ID.search(urlsplit(url).path)
-    return int(match.group(1)) if match else None
+    path = parts.path + ("?" + parts.query if parts.query else "")
+    return bool(SKIP_PATHS.match(path)) or (profile is not None and profile.skips(path))

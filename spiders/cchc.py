@@ -13,9 +13,9 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
-from crawler import site
 from crawler.dates import VIETNAM, now
 from crawler.extract import ParseError, extract_page, is_html
+from crawler.profile import load_profile
 from crawler.frontier import Policy, TrapGuard, conditional_headers, decide, is_pagination_of, links_to_follow
 from crawler.items import Capture, PageRecord
 from crawler.text import error_line
@@ -26,17 +26,19 @@ from crawler.urls import canonicalize_url, host_of, is_attachment, is_skipped, s
 class CchcSpider(scrapy.Spider):
     """Crawl every page of the portal reachable from the start URL, on its host only.
 
-    Arguments (`-a name=value`): `start_url`; `refresh_after` (days, default 30): pages
-    archived more recently are not requested again; `full` (1): walk every page of
-    every listing even when it holds nothing new.
+    Arguments (`-a name=value`): `start_url`; `profile`: a site profile file (TOML,
+    default: the shipped profile of cchc.laichau.gov.vn); `refresh_after` (days,
+    default 30): pages archived more recently are not requested again; `full` (1): walk
+    every page of every listing even when it holds nothing new.
     """
 
     name = "cchc"
 
     def __init__(self, start_url: str | None = None, refresh_after: str | float = 30, full: str | bool = False,
-                 *args, **kwargs) -> None:  # fmt: skip
+                 profile: str | None = None, *args, **kwargs) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.start_url = canonicalize_url(start_url or site.HOME_URL)
+        self.profile = load_profile(profile or None)
+        self.start_url = canonicalize_url(start_url or self.profile.home or "")
         if not self.start_url:
             raise ValueError(f"not an http(s) URL: {start_url}")
         self.allowed_domains = [host_of(self.start_url)]
@@ -121,12 +123,13 @@ class CchcSpider(scrapy.Spider):
         try:
             # Scrapy decoded a declared HTML page already; anything else is decoded from bytes.
             html = response.text if isinstance(response, TextResponse) else response.body
-            info = extract_page(html, response.url, content_type=page.content_type)
+            info = extract_page(html, response.url, content_type=page.content_type, profile=self.profile)
         except (ParseError, ValueError) as error:
             page.page_type, page.error = "error", f"unparseable page: {error}"
             yield Capture(page, article=self._alias_article(response.url, alias))
             return
         page.page_type, page.canonical_url = info.page_type, info.canonical_url
+        page.extraction_method, page.extraction_note = info.extraction_method, info.note
         capture = Capture(page)
         wanted: list[tuple[str, dict]] = []  # (url, meta) of the requests this page leads to
         canonical, article = info.canonical_url, None
@@ -244,7 +247,7 @@ class CchcSpider(scrapy.Spider):
         return None
 
     def _follows(self, url: str) -> bool:
-        return same_site(url, self.start_url) and not is_skipped(url)
+        return same_site(url, self.start_url) and not is_skipped(url, self.profile)
 
 
 def _header(headers, name: str) -> str | None:

@@ -100,7 +100,7 @@ def test_extract_prints_json_lines(tmp_path):
     assert result.exit_code == 0
     first, second = (json.loads(line) for line in result.output.splitlines())
     assert first["page_type"] == "article" and first["published"] == "2021-09-24T00:00:00+07:00"
-    assert first["extraction_method"] == "site"
+    assert first["extraction_method"] == "profile"
     assert second["page_type"] == "listing" and "body_text" not in second
 
 
@@ -122,7 +122,7 @@ def test_history_shows_versions_and_a_diff(tmp_path):
     db = tmp_path / "h.db"
     url = "https://cchc.laichau.gov.vn/a-1.html"
     article = {"url": url, "title": "Tiêu đề", "body_text": "Đoạn một.\n\nĐoạn hai.", "content_sha256": "1",
-               "extraction_method": "site"}  # fmt: skip
+               "extraction_method": "profile"}  # fmt: skip
     with Archive(db) as archive:
         archive.save_article(article, "2024-01-01T08:00:00+07:00")
         archive.save_article(article | {"body_text": "Đoạn một.\n\nĐoạn ba.", "content_sha256": "2"}, "2024-02-01T08:00:00+07:00")

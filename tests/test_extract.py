@@ -1,4 +1,4 @@
-"""Extraction from saved pages: every field exact, for the site's markup and the fallback."""
+"""Extraction from saved pages: every field exact, for the profile and the generic extractor."""
 
 import unicodedata
 from pathlib import Path
@@ -48,7 +48,7 @@ def test_seed_fields(seed_article):
     assert a["breadcrumb"] == ["Trang chủ", "Kết quả CCHC", "Báo cáo CCHC định kỳ"]
     assert a["category"] == "Báo cáo CCHC định kỳ"
     assert a["site_id"] == 2745
-    assert a["extraction_method"] == "site"
+    assert a["extraction_method"] == "profile"
     assert a["word_count"] == len(a["body_text"].split())
     assert a["images"] == [
         {"src": HOST + "/Uploads/images/tin-tuc/2021/09/cchc-quy-3.jpg", "alt": None, "caption": "Ảnh minh họa (Nguồn: Internet)"}
@@ -179,13 +179,13 @@ def test_word_pasted_body_is_clean():
         assert leftover not in a["body_html"]
 
 
-def test_fallback_when_the_site_selectors_miss():
+def test_generic_extractor_when_the_profile_misses():
     html = page("article-report-2021-q3.html").decode("utf-8")
     for old, new in (("news-detail", "post"), ("news-title", "headline"), ("news-date", "meta-info"),
                      ("news-content", "entry"), ("news-other", "more-posts")):
         html = html.replace(old, new)
     a = extract_article(html, SEED_URL)
-    assert a["extraction_method"] == "fallback"
+    assert a["extraction_method"] == "generic"
     assert a["title"] == "Kết quả thực hiện công tác cải cách hành chính Quý III năm 2021 của tỉnh Lai Châu"
     assert a["published"] == "2021-09-24T00:00:00+07:00"
     assert a["body_text"] == "\n\n".join(seed_paragraphs())

@@ -29,7 +29,7 @@ def test_every_article_is_stored_once_with_exact_fields(db, replica, crawled):
         assert row["category"] == expected.category
         assert row["body_text"] == expected.body_text, expected.path
         assert row["site_id"] == expected.site_id
-        assert row["extraction_method"] == "site"
+        assert row["extraction_method"] == "profile"
         assert row["word_count"] == len(expected.body_text.split())
         assert row["first_seen"] and row["last_fetched"].endswith("+07:00")
 
@@ -87,7 +87,7 @@ def test_crawl_is_recorded_with_its_summary(db, crawled):
     crawl = list(db["crawls"].rows)[-1]
     stats = json.loads(crawl["stats"])
     assert crawl["finished"] and crawl["started"] <= crawl["finished"]
-    assert stats["articles_by_method"] == {"site": db["articles"].count}
+    assert stats["articles_by_method"] == {"profile": db["articles"].count}
     assert stats["pages_by_type"]["article"] >= db["articles"].count
     assert json.loads(crawl["settings"])["ROBOTSTXT_OBEY"] is True
     assert "Crawl summary" in crawled.log

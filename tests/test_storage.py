@@ -39,7 +39,7 @@ def make_article(url: str = DANG_BO_URL, **overrides: object) -> dict:
         "body_html": "<p>Sáng nay…</p>",
         "word_count": 40,
         "content_sha256": "a" * 64,
-        "extraction_method": "site",
+        "extraction_method": "profile",
         "images": [
             {
                 "src": "https://cchc.laichau.gov.vn/img/1.jpg",
@@ -69,7 +69,7 @@ def make_other(**overrides: object) -> dict:
         "published": "2023-11-20T07:00:00+07:00",
         "category": "Cải cách hành chính",
         "body_text": "Sở Nội vụ công bố kết quả chỉ số cải cách hành chính của các sở, ngành.",
-        "extraction_method": "fallback",
+        "extraction_method": "generic",
         "images": [],
         "attachments": [],
         "related": [],
@@ -149,6 +149,8 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
         "redirect_to": "TEXT",
         "redirected_from": "TEXT",
         "canonical_url": "TEXT",
+        "extraction_method": "TEXT",
+        "extraction_note": "TEXT",
         "size": "INTEGER",
         "crawl_id": "INTEGER",
         "etag": "TEXT",
@@ -241,7 +243,7 @@ def test_save_article_row(filled: Archive) -> None:
     assert record["published_raw"] == "30/04/2024 10:15"
     assert record["breadcrumb"] == '["Trang chủ", "Tin tức"]'  # ensure_ascii=False
     assert record["word_count"] == 40
-    assert record["extraction_method"] == "site"
+    assert record["extraction_method"] == "profile"
     assert record["first_seen"] == T1
     assert record["last_fetched"] == T1
     assert record["search_folded"].startswith("hoi nghi ban chap hanh dang bo tinh\nsang nay")
@@ -456,7 +458,7 @@ def test_save_page_upsert(archive: Archive) -> None:
     again = {"url": page["url"], "status": 500, "page_type": "error", "error": "HTTP 500"}
     archive.save_page({**again, "fetched": T2})
     assert archive.db.execute("SELECT * FROM pages").fetchall() == [
-        (page["url"], 500, None, "error", T2, "HTTP 500") + (None,) * 12
+        (page["url"], 500, None, "error", T2, "HTTP 500") + (None,) * 14
     ]
 
 
@@ -521,6 +523,8 @@ def test_last_crawl_and_page(archive: Archive) -> None:
         "redirect_to": None,
         "redirected_from": None,
         "canonical_url": None,
+        "extraction_method": None,
+        "extraction_note": None,
         "size": None,
         "crawl_id": second,
         "etag": None,
@@ -563,8 +567,8 @@ def test_stats(filled: Archive) -> None:
         {"year": "unknown", "count": 1},
     ]
     assert stats["articles_by_method"] == [
-        {"extraction_method": "site", "count": 2},
-        {"extraction_method": "fallback", "count": 1},
+        {"extraction_method": "profile", "count": 2},
+        {"extraction_method": "generic", "count": 1},
     ]
     assert stats["pages_by_type"] == [
         {"page_type": "article", "count": 2},
@@ -595,6 +599,7 @@ def test_stats_empty_archive(archive: Archive) -> None:
         "articles_by_category": [],
         "articles_by_year": [],
         "articles_by_method": [],
+        "pages_by_method": [],
         "pages_by_type": [],
         "pages_by_status": [],
         "errors": 0,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.urls import canonicalize_url, is_attachment, is_skipped, same_site, site_article_id
+from crawler.urls import canonicalize_url, is_attachment, is_skipped, same_site
 
 BASE = "https://cchc.laichau.gov.vn/ket-qua-cchc/bao-cao-cchc-dinh-ky"
 
@@ -44,13 +44,14 @@ def test_attachments_and_skipped_paths():
     assert not is_skipped("https://h/tin-tuc-su-kien")
 
 
-def test_site_article_id():
-    assert site_article_id(BASE + "/ket-qua-thuc-hien-2745.html") == 2745
-    assert site_article_id(BASE) is None
-
-
 def test_links_are_percent_encoded_as_requested():
     assert canonicalize_url("/Uploads/files/Kế hoạch số 12.pdf", BASE) == (
         "https://cchc.laichau.gov.vn/Uploads/files/K%E1%BA%BF%20ho%E1%BA%A1ch%20s%E1%BB%91%2012.pdf"
     )
     assert canonicalize_url("/a%20b.pdf", BASE) == "https://cchc.laichau.gov.vn/a%20b.pdf"
+
+
+def test_a_malformed_link_is_no_address_and_raises_nothing():
+    assert canonicalize_url("http://[ccpa-preferences]") is None
+    assert canonicalize_url("http://exa mple.com:ab/x", "https://h/") is None
+    assert canonicalize_url("/a b", "http://[::1") is None

@@ -1,0 +1,738 @@
+"""The generic extractor: title, date and body of a news-article page in any markup.
+
+Used when the site's profile misses. It reads a page the way a reader does:
+- the site's chrome (menus, header, footer, sidebars, breadcrumbs, share and print
+  tools, comment forms, pagers) and boxes of other articles (found by class or by their
+  heading: `Tin liên quan`, `Các tin khác`, `Tin mới nhất`…) are set aside first;
+- the headline is the visible element that the page's own metadata names (`og:title`,
+  JSON-LD `headline`, `<title>` without the site's name), else its single `<h1>` or
+  `itemprop=headline`; found only in `<title>`, it is kept with a warning;
+- the date is, in this order of precedence: the date printed beside the headline
+  (before or after it, within a few elements; never one inside the body's text or in a
+  box of other articles), `<time datetime>` or `itemprop=datePublished`, JSON-LD
+  `datePublished`, a `<meta>` (`article:published_time`…), a date in the URL. A date
+  without a time takes the time of a later source that gives the same day with one;
+- the body is the block that holds the most paragraph text (`<p>`, `<div>` lines,
+  `<br><br>`), scored as Readability does, less its links, the headline, the date and
+  any tools or boxes inside it.
+A page is an article when it has a headline, a date and a body of real text (or an
+Article's metadata and a long body, with a warning that no date was found). Listings
+(repeated items with links and dates, a pager), document pages (a table of Số ký hiệu,
+Ngày ban hành…) and the home page never are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .dates import clean_raw_date, find_date, has_time, parse_date, parse_iso
+from .parts import ArticleParts
+from .text import normalize_space
+from .tree import INVISIBLE, class_tokens, compiled, paragraphs, text
+
+# Headings of boxes of other articles: related ones, and the site-wide latest news.
+RELATED_HEADINGS = (
+    "tin liên quan", "các tin liên quan", "tin tức liên quan", "tin bài liên quan", "bài viết liên quan",
+    "bài liên quan", "các bài viết liên quan", "các tin khác", "tin khác", "các bài viết khác", "bài viết khác",
+    "tin đã đưa", "các tin đã đưa", "tin cùng chuyên mục", "tin cùng loại", "xem thêm", "đọc thêm",
+    "related", "related articles", "related posts", "related news", "read more", "more stories",
+)  # fmt: skip
+LATEST_HEADINGS = (
+    "tin mới nhất", "tin mới", "tin tức mới nhất", "tin mới cập nhật", "bài viết mới", "bài mới", "tin nổi bật",
+    "tin đọc nhiều", "tin xem nhiều", "đọc nhiều nhất", "xem nhiều nhất", "latest news", "latest", "most read",
+    "most popular",
+)  # fmt: skip
+ATTACHMENT_LABELS = ("tệp đính kèm", "file đính kèm", "tài liệu đính kèm", "văn bản đính kèm", "đính kèm", "tải về")
+# Labels of a document page's table (a row each: label, value).
+DOCUMENT_LABELS = (
+    "số ký hiệu", "số hiệu", "ký hiệu", "ngày ban hành", "loại văn bản", "cơ quan ban hành", "trích yếu",
+    "người ký", "ngày hiệu lực", "ngày có hiệu lực", "lĩnh vực", "cấp ban hành", "tình trạng hiệu lực",
+)  # fmt: skip
+# Words of class names and ids that mark site chrome, never an article's text.
+_CHROME_WORDS = frozenset(
+    "menu nav navbar navigation mainmenu submenu megamenu footer breadcrumb breadcrumbs share sharing social "
+    "addthis sharethis sharedaddy print toolbar comment comments binhluan related lienquan tinlienquan tags tag "
+    "pager paging pagination phantrang banner advert ads advertisement quangcao login search timkiem counter "
+    "visitor thongke weblink weblinks lienket copyright rating vote cookie popup modal sidebar subscribe "
+    "newsletter masthead tinkhac othernews tinmoi".split()
+)
+# Weaker words: chrome unless the same element also says it is the content.
+_WEAK_CHROME_WORDS = frozenset("header tools tool other widget aside latest hot".split())
+# What share, print and rating tools begin with, whatever their class.
+_TOOL_TEXTS = re.compile(
+    r"^(?:chia sẻ|in bài|bản in|gửi email|gửi bài|lượt xem|số lượt xem|tags?\s*:|từ khóa\s*:|từ khoá\s*:|"
+    r"đánh giá bài viết|share|print|email this|facebook|zalo)\b",
+    re.IGNORECASE,
+)
+_CONTENT_WORDS = frozenset(
+    "content article main body detail details chitiet noidung entry post story text news fulltext".split()
+)
+_CHROME_TAGS = frozenset(("nav", "footer", "aside", "menu"))
+_CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"))
+_TITLE_WORDS = frozenset("title tieude tieu headline heading subject".split())
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ARTICLE_TYPES = frozenset(
+    "article newsarticle blogposting reportagenewsarticle analysisnewsarticle backgroundnewsarticle "
+    "opinionnewsarticle reviewnewsarticle socialmediaposting posting liveblogposting techarticle "
+    "scholarlyarticle report".split()
+)
+_META_DATES = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "article.published", "pubdate", "publishdate", "publish_date", "publish-date", "date", "dc.date.issued",
+    "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created", "sailthru.date", "parsely-pub-date",
+    "citation_publication_date", "citation_date",
+)  # fmt: skip
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»/•]+\s+|\s*[|»•]\s*|\s+::\s+")
+_URL_DATE = re.compile(r"/(?P<year>20\d{2}|19\d{2})[/_-]?(?P<month>0[1-9]|1[0-2])[/_-]?(?P<day>0[1-9]|[12]\d|3[01])(?:/|[^\d]|$)")
+_HOME_PATHS = re.compile(r"^/(?:|index\.html?|default\.aspx|trang-chu|home|trangchu)/?$", re.IGNORECASE)
+_PAGER_TEXTS = frozenset(("trang sau", "trang tiếp", "sau", "tiếp", "next", "»", "›", ">>", "trang cuối", "cuối"))
+_PAGE_QUERY = re.compile(r"[?&](?:page|p|trang|pageindex|pagenumber|paged|start|offset)=\d+|/page/\d+|/trang-\d+", re.IGNORECASE)
+# A body has real text from this many characters on; under the second figure, a warning.
+MIN_BODY = 150
+SHORT_BODY = 400
+UNDATED_MIN_BODY = 600  # an article without a date needs Article metadata and this much text
+
+
+@dataclass
+class GenericPage:
+    """What the generic extractor made of a page: its type, its article's parts, or why none."""
+
+    page_type: str  # article | listing | document | page
+    parts: ArticleParts | None = None
+    note: str | None = None
+
+
+def read_page(root, url: str, profile=None) -> GenericPage:
+    """Classify a page the profile did not recognise and find its article's parts."""
+    path = urlsplit(url).path or "/"
+    looks_like_article = profile is not None and profile.is_article_url(path)
+    if _is_document_page(root):
+        return GenericPage("document")
+    chrome = Chrome(root)
+    meta = Metadata(root)
+    if _HOME_PATHS.match(path):
+        return GenericPage("listing")  # a portal's front page lists its news
+    title_el, title, title_warning = _headline(root, meta, chrome)
+    body_el = _main_block(root, chrome)
+    problem = None
+    if not title:
+        problem = "no headline"
+    elif body_el is None:
+        problem = "no body of real text"
+    elif _is_list_of_items(body_el, chrome):
+        problem = "its main block is a list of other pages"
+        body_el = None
+    if problem is None:
+        date = _publication_date(root, url, title_el, body_el, meta, chrome)
+        skip = _skipped_in(body_el, chrome, title_el, date.element)
+        body_text = "\n\n".join(paragraphs(body_el, skip))
+        if len(body_text) < MIN_BODY:
+            problem = "no body of real text"
+        elif date.published is None and not (meta.is_article and len(body_text) >= UNDATED_MIN_BODY):
+            problem = "no publication date" if date.raw is None else f"an unreadable date: {date.raw}"
+        else:
+            parts = ArticleParts(
+                method="generic", title=title, body_el=body_el, title_el=title_el, date_el=date.element,
+                published_raw=date.raw, published=date.published, date_source=date.source, skip=skip,
+                breadcrumb_el=chrome.breadcrumb, breadcrumb=None if chrome.breadcrumb is not None else meta.breadcrumb,
+                attachments_el=_attachment_box(root, chrome), related_el=chrome.related, latest_el=chrome.latest,
+            )  # fmt: skip
+            if title_warning:
+                parts.warnings.append(title_warning)
+            if date.raw and date.published is None:
+                parts.warnings.append(f"unparseable date: {date.raw}")
+            if len(body_text) < SHORT_BODY:
+                parts.warnings.append(f"short body: {len(body_text)} characters")
+            return GenericPage("article", parts)
+    page_type = _listing_or_page(root, chrome)
+    note = None
+    if looks_like_article and title and page_type == "page":
+        note = f"looked like an article (article URL and a headline) but {problem}"
+    return GenericPage(page_type, None, note)
+
+
+# -- the site's chrome ---------------------------------------------------------------------
+
+
+class Chrome:
+    """The parts of a page that are the site's, not the article's: menus, boxes, tools.
+
+    `elements` holds every element inside one of them; `related`, `latest` and
+    `breadcrumb` are the boxes a reader would name so.
+    """
+
+    def __init__(self, root) -> None:
+        self.tops: list = []
+        self.related = self.latest = self.breadcrumb = None
+        for el in root.iter():
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            if tag in INVISIBLE:
+                self.tops.append(el)
+            elif self._is_breadcrumb(el):
+                if self.breadcrumb is None:
+                    self.breadcrumb = el
+                self.tops.append(el)
+            elif tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES or self._by_class(el):
+                self.tops.append(el)
+            elif tag == "header" and not _inside(el, ("article", "main")):
+                self.tops.append(el)
+        self._boxes_by_heading(root)
+        self._boxes_by_class(root)
+        self._tools_by_text(root)
+        self.elements = set()
+        for top in self.tops:
+            self.elements.update(top.iter())
+
+    def __contains__(self, el) -> bool:
+        return el in self.elements
+
+    @staticmethod
+    def _is_breadcrumb(el) -> bool:
+        words = class_tokens(el)
+        if "breadcrumb" in words or "breadcrumbs" in words or "duongdan" in words:
+            return True
+        if (el.get("aria-label") or "").lower() in ("breadcrumb", "breadcrumbs"):
+            return True
+        return "breadcrumblist" in (el.get("itemtype") or "").lower()
+
+    @staticmethod
+    def _by_class(el) -> bool:
+        words = class_tokens(el)
+        if not words:
+            return False
+        if any(word in _CHROME_WORDS for word in words):
+            return el.tag not in ("body", "html")
+        if any(word in _WEAK_CHROME_WORDS for word in words):
+            return not any(word in _CONTENT_WORDS for word in words) and el.tag not in ("body", "html", "form")
+        return False
+
+    def _boxes_by_heading(self, root) -> None:
+        """Boxes named by their heading, whatever their class: the heading and the links after it."""
+        for heading in _BOX_HEADING_XPATH(root):
+            kind = _box_kind(text(heading))
+            if kind is None:
+                continue
+            box = _box_around(heading)
+            if kind == "related" and self.related is None:
+                self.related = box
+            elif kind == "latest" and self.latest is None:
+                self.latest = box
+            self.tops.append(box)
+
+    def _tools_by_text(self, root) -> None:
+        """Share, print and view-count lines that no class names: by what they say."""
+        for el in compiled("//div | //p | //ul | //span | //td")(root):
+            if len(el) <= 12:
+                value = text(el)
+                if value and len(value) <= 100 and _TOOL_TEXTS.match(value):
+                    self.tops.append(el)
+
+    def _boxes_by_class(self, root) -> None:
+        if self.related is None:
+            for el in root.iter():
+                if isinstance(el.tag, str) and {"related", "lienquan", "tinlienquan", "tinkhac", "othernews"} & set(
+                    class_tokens(el)
+                ) and el.find(".//a") is not None:  # fmt: skip
+                    self.related = el
+                    break
+
+
+_BOX_HEADING_XPATH = compiled(
+    "//h2 | //h3 | //h4 | //h5 | //h6 | //strong | //b | //span | //div[not(*) or count(*) = 1] | //td | //p"
+    " | //legend | //caption | //label"
+)
+
+
+def _box_kind(heading_text: str) -> str | None:
+    label = heading_text.casefold().strip(" :»›-–—|").strip()
+    if not label or len(label) > 40:
+        return None
+    if label in RELATED_HEADINGS:
+        return "related"
+    if label in LATEST_HEADINGS:
+        return "latest"
+    return None
+
+
+def _box_around(heading):
+    """The box a heading names: its nearest ancestor holding links, or the heading and what follows."""
+    node = heading
+    for _ in range(4):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        links = parent.findall(".//a")
+        if len(links) >= 1:
+            linked = sum(len(text(a)) for a in links)
+            if linked >= 0.5 * max(1, len(text(parent)) - len(text(heading))):
+                return parent
+            break  # the heading sits among the article's own text: the box is what follows it
+        node = parent
+    # A heading inside the body block: the box is the heading and its following siblings.
+    holder = _Holder(node)
+    return holder
+
+
+class _Holder:
+    """A box made of a heading and the siblings after it (no element of its own holds them)."""
+
+    def __init__(self, heading) -> None:
+        self.members = [heading, *[s for s in heading.itersiblings() if isinstance(s.tag, str)]]
+        self.tag = "div"
+
+    def iter(self, tag=None):
+        for member in self.members:
+            yield from member.iter(tag) if tag else member.iter()
+
+    def findall(self, path):
+        return [found for member in self.members for found in member.findall(path)]
+
+    def find(self, path):
+        found = self.findall(path)
+        return found[0] if found else None
+
+    def get(self, key, default=None):
+        return default
+
+    def __iter__(self):
+        return iter(self.members)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+
+def _inside(el, tags: tuple[str, ...]) -> bool:
+    return any(ancestor.tag in tags for ancestor in el.iterancestors())
+
+
+# -- metadata ------------------------------------------------------------------------------
+
+
+class Metadata:
+    """What a page says of itself: Open Graph, JSON-LD, `<meta>` dates, `<title>`."""
+
+    def __init__(self, root) -> None:
+        self.properties: dict[str, str] = {}
+        for meta in compiled("//meta[@content]")(root):
+            key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+            if key and key not in self.properties:
+                self.properties[key] = meta.get("content") or ""
+        self.objects = _json_ld(root)
+        titles = compiled("//title")(root)
+        self.title = text(titles[0]) if titles else ""
+        self.is_article = self.properties.get("og:type", "").lower() == "article" or any(
+            _types(item) & _ARTICLE_TYPES for item in self.objects
+        )
+
+    @property
+    def headlines(self) -> list[str]:
+        """What the page's metadata calls its title, best first, with and without the site's name."""
+        found = [str(item.get("headline") or "") for item in self.objects if _types(item) & _ARTICLE_TYPES]
+        found += [self.properties.get("og:title", ""), self.properties.get("twitter:title", ""), self.title]
+        references: list[str] = []
+        site = normalize_space(self.properties.get("og:site_name", "")).casefold()
+        for value in found:
+            value = normalize_space(value)
+            if not value:
+                continue
+            references.append(value)
+            pieces = [p for p in _TITLE_SEPARATORS.split(value) if p and p.casefold() != site]
+            if len(pieces) > 1:
+                references.append(max(pieces, key=len))
+        return list(dict.fromkeys(references))
+
+    @property
+    def dates(self) -> list[tuple[str, str]]:
+        """(source, value) of every machine-readable publication date, in order of precedence."""
+        found = [("json-ld", str(item["datePublished"])) for item in self.objects
+                 if item.get("datePublished") and (_types(item) & _ARTICLE_TYPES or item.get("headline"))]  # fmt: skip
+        found += [("meta", self.properties[key]) for key in _META_DATES if self.properties.get(key)]
+        return found
+
+    @property
+    def breadcrumb(self) -> list[str] | None:
+        """A schema.org BreadcrumbList's item names, when the page has no visible breadcrumb."""
+        for item in self.objects:
+            if "breadcrumblist" in _types(item):
+                names = []
+                for entry in item.get("itemListElement") or []:
+                    if isinstance(entry, dict):
+                        inner = entry.get("item")
+                        name = entry.get("name") or (inner.get("name") if isinstance(inner, dict) else None)
+                        if name:
+                            names.append(normalize_space(str(name)))
+                return names or None
+        return None
+
+
+def _json_ld(root) -> list[dict]:
+    objects: list[dict] = []
+    for script in compiled('//script[@type="application/ld+json"]')(root):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue  # broken JSON-LD is common; the page has other ways to say it
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                objects.append(item)
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(reversed(item["@graph"]))
+    return objects
+
+
+def _types(item: dict) -> set[str]:
+    value = item.get("@type") or ()
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return {str(v).lower() for v in values}
+
+
+# -- the headline --------------------------------------------------------------------------
+
+_HEADLINE_XPATH = compiled(
+    "//h1 | //*[@itemprop='headline' or @itemprop='name'][not(self::meta)] | //h2 | //h3"
+    " | //*[contains(@class, 'title') or contains(@class, 'tieude') or contains(@class, 'tieu-de')"
+    " or contains(@class, 'headline') or contains(@id, 'title') or contains(@id, 'tieude')][not(self::title)]"
+)
+
+
+def _headline(root, meta: Metadata, chrome: Chrome) -> tuple[object, str, str | None]:
+    """The headline's element and text, and a warning when it was found only in `<title>`."""
+    references = meta.headlines
+    folded = [r.casefold() for r in references]
+    candidates = [el for el in _HEADLINE_XPATH(root) if el not in chrome and not _in_link(el)]
+    for el in candidates:
+        value = text(el)
+        if value and value.casefold() in folded:
+            return el, value, None
+    for reference in references:  # any element whose whole text is the headline (a `<span>` in a table)
+        if len(reference) < 10:
+            continue
+        for el in _elements_reading(root, reference):
+            if el not in chrome and not _in_link(el):
+                return el, text(el), None
+    for el in candidates:  # a headline that the metadata names only in part (a cut or longer title)
+        value = text(el)
+        if len(value) >= 15 and any(value.casefold() in r or (len(r) >= 15 and r in value.casefold()) for r in folded):
+            return el, value, None
+    h1s = [el for el in candidates if el.tag == "h1" and text(el)]
+    if len(h1s) == 1:
+        return h1s[0], text(h1s[0]), None
+    named = [el for el in candidates if el.get("itemprop") == "headline" and text(el)]
+    if named:
+        return named[0], text(named[0]), None
+    if references:
+        title = max(references[-2:], key=len) if len(references) > 1 else references[0]
+        return None, title, "headline found only in <title>"
+    return None, "", None
+
+
+def _elements_reading(root, value: str):
+    """The innermost elements whose whole visible text is `value`."""
+    key = value.split()[0]
+    folded = value.casefold()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in INVISIBLE or key not in (el.text or ""):
+            continue
+        node = el
+        for _ in range(3):  # the text may start in a child (`<td><span>Title</span></td>`)
+            if text(node).casefold() == folded:
+                yield node
+                break
+            node = node.getparent()
+            if node is None:
+                break
+
+
+def _in_link(el) -> bool:
+    return el.tag == "a" or any(ancestor.tag == "a" for ancestor in el.iterancestors())
+
+
+# -- the date ------------------------------------------------------------------------------
+
+
+@dataclass
+class FoundDate:
+    published: str | None = None
+    raw: str | None = None
+    source: str | None = None
+    element: object = None
+
+
+def _publication_date(root, url: str, title_el, body_el, meta: Metadata, chrome: Chrome) -> FoundDate:
+    """The publication date by the precedence this module's docstring states."""
+    candidates: list[FoundDate] = []
+    visible = _date_beside(title_el, body_el, chrome) if title_el is not None else None
+    if visible is not None:
+        candidates.append(visible)
+    for el in compiled("//time[@datetime] | //*[@itemprop='datePublished']")(root):
+        if el in chrome or _in_link(el) or (body_el is not None and _within(body_el, el)):
+            continue
+        value = el.get("datetime") or el.get("content") or text(el)
+        published = parse_iso(value)
+        if published:
+            candidates.append(FoundDate(published, normalize_space(text(el)) or value, "time", el))
+            break
+    for source, value in meta.dates:
+        published = parse_iso(value)
+        if published:
+            candidates.append(FoundDate(published, normalize_space(value), source))
+    match = _URL_DATE.search(urlsplit(url).path)
+    if match:
+        published = parse_date(f"{match['day']}/{match['month']}/{match['year']}")
+        if published:
+            candidates.append(FoundDate(published, None, "url"))
+    if not candidates:
+        return FoundDate()
+    chosen = candidates[0]
+    if chosen.published and not has_time(chosen.published):
+        for later in candidates[1:]:
+            if later.published and later.published[:10] == chosen.published[:10] and has_time(later.published):
+                return FoundDate(later.published, chosen.raw or later.raw, chosen.source, chosen.element)
+    if chosen.raw is None and chosen.source == "url":
+        chosen.raw = chosen.published[:10]
+    return chosen
+
+
+def _date_beside(title_el, body_el, chrome: Chrome) -> FoundDate | None:
+    """A date printed next to the headline: in the few elements before or after it, at any of three levels."""
+    node = title_el
+    for _ in range(4):
+        tail = _date_in_text(node.tail or "")
+        if tail is not None:  # `<h2>Title</h2> Thứ Sáu, 24/09/2021`
+            return FoundDate(tail[0], tail[1], "visible", None)
+        after = [s for s in node.itersiblings() if isinstance(s.tag, str)][:4]
+        before = [s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str)][:3]
+        for sibling in _interleave(after, before):
+            if sibling in chrome or sibling is body_el or sibling.tag in INVISIBLE or _in_link(sibling):
+                continue
+            if body_el is not None and _within(sibling, body_el):
+                continue  # a block that holds the body: its dates are the body's
+            found = _date_in_element(sibling)
+            if found is not None:
+                return FoundDate(found[0], found[1], "visible", sibling)
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html") or (body_el is not None and _within(node, body_el)):
+            break
+    return None
+
+
+def _date_in_element(el) -> tuple[str | None, str] | None:
+    value = text(el)
+    if not value or len(value) > 160 or el.tag == "a":
+        return None
+    if el.tag == "p" and len(value) > 60 and value.rstrip().endswith("."):
+        return None  # a sentence of text, not a dateline
+    return _date_in_text(value)
+
+
+def _date_in_text(value: str) -> tuple[str | None, str] | None:
+    value = normalize_space(value.replace("\n", " "))
+    if not value or len(value) > 160:
+        return None
+    match = find_date(value)
+    if match is None:
+        return None
+    raw = clean_raw_date(value) if len(value) <= 80 else value[max(0, match.start() - 20) : match.end() + 12].strip()
+    return parse_date(raw), raw
+
+
+def _interleave(after: list, before: list) -> list:
+    order = []
+    for index in range(max(len(after), len(before))):
+        if index < len(after):
+            order.append(after[index])
+        if index < len(before):
+            order.append(before[index])
+    return order
+
+
+def _within(ancestor, el) -> bool:
+    """Whether `el` is `ancestor` or lies inside it."""
+    return el is ancestor or any(node is ancestor for node in el.iterancestors())
+
+
+# -- the body ------------------------------------------------------------------------------
+
+_PARAGRAPH_TAGS = frozenset(("p", "pre", "blockquote"))
+_CONTAINER_TAGS = frozenset(("div", "td", "section", "article", "main", "center", "li", "dd"))
+_BLOCK_CHILDREN = frozenset("p div table ul ol dl section article h1 h2 h3 h4 h5 h6 blockquote pre figure".split())
+
+
+def _main_block(root, chrome: Chrome):
+    """The element that holds the most paragraph text, scored as Readability scores candidates."""
+    scores: dict = {}
+
+    def credit(el, score: float) -> None:
+        if el is None or el in chrome or not isinstance(el.tag, str) or el.tag in ("html", "head"):
+            return
+        scores[el] = scores.get(el, 0.0) + score
+
+    body = root.find("body")
+    for el in (body if body is not None else root).iter():
+        tag = el.tag
+        if not isinstance(tag, str) or el in chrome or _in_link(el):
+            continue
+        if tag in _PARAGRAPH_TAGS:
+            _credit_paragraph(el, text(el), credit)
+            continue
+        if tag not in _CONTAINER_TAGS:
+            continue
+        has_blocks = any(isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in el)
+        runs = [el.text or ""] + [child.tail or "" for child in el if isinstance(child.tag, str)]
+        long_runs = [run.strip() for run in runs if len(run.strip()) >= 25]
+        if not has_blocks and (len(long_runs) < 2 or el.find("br") is None):
+            _credit_paragraph(el, text(el), credit)  # a `<div>` or `<td>` written as one paragraph
+        else:
+            # Lines of text straight inside a block (`text<br><br>text`): they are its paragraphs.
+            for run in long_runs:
+                score = 1 + run.count(",") + min(len(run) // 100, 3)
+                credit(el, score)
+                credit(el.getparent(), score / 2)
+    if not scores:
+        return None
+    best, best_score = None, 0.0
+    for el, score in scores.items():
+        final = score * (1 - _link_density(el))
+        if final > best_score:
+            best, best_score = el, final
+    return best
+
+
+def _credit_paragraph(el, value: str, credit) -> None:
+    if len(value) < 25:
+        return
+    score = 1 + value.count(",") + min(len(value) // 100, 3)
+    parent = el.getparent()
+    credit(parent, score)
+    credit(parent.getparent() if parent is not None else None, score / 2)
+
+
+def _link_density(el) -> float:
+    total = len(text(el))
+    if not total:
+        return 1.0
+    linked = sum(len(text(a)) for a in el.iter("a"))
+    return min(1.0, linked / total)
+
+
+def _skipped_in(body_el, chrome: Chrome, title_el, date_el) -> frozenset:
+    """Elements inside the body block that are not its text: headline, date, chrome, boxes."""
+    skip = set()
+    for el in (title_el, date_el):
+        if el is not None and el is not body_el and _within(body_el, el):
+            skip.add(el)
+    for top in chrome.tops:
+        members = top.members if isinstance(top, _Holder) else [top]
+        for member in members:
+            if member is not body_el and _within(body_el, member):
+                skip.add(member)
+    if title_el is not None and _within(body_el, title_el):
+        # What comes before the headline in the body block (a category name, a toolbar) is no text of it.
+        node = title_el
+        while node is not None and node is not body_el:
+            for sibling in node.itersiblings(preceding=True):
+                if isinstance(sibling.tag, str):
+                    skip.add(sibling)
+            node = node.getparent()
+    return frozenset(skip)
+
+
+def _is_list_of_items(el, chrome: Chrome) -> bool:
+    """Whether a block is a list of other pages: three or more alike items, each a link with a date or summary."""
+    return _repeated_items(el, chrome) >= 3
+
+
+def _repeated_items(root, chrome: Chrome) -> int:
+    return list_of_items(root, chrome)[0]
+
+
+def list_of_items(root, chrome: Chrome) -> tuple[int, object]:
+    """The element holding the most alike items (links with a date, picture or summary), and how many."""
+    best, holder = 0, None
+    for parent in root.iter():
+        if not isinstance(parent.tag, str) or parent in chrome or len(parent) < 3:
+            continue
+        groups: dict[tuple, int] = {}
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            link = child if child.tag == "a" else child.find(".//a")
+            if link is None or len(text(link)) < 15:
+                continue
+            rest = text(child)
+            if find_date(rest) is None and child.find(".//img") is None and len(rest) - len(text(link)) < 40:
+                continue
+            key = (child.tag, child.get("class"))
+            groups[key] = groups.get(key, 0) + 1
+        if groups and max(groups.values()) > best:
+            best, holder = max(groups.values()), parent
+    return best, holder
+
+
+# -- other page types ----------------------------------------------------------------------
+
+
+def _listing_or_page(root, chrome: Chrome) -> str:
+    """listing when the page shows repeated items with links, or a pager; page otherwise."""
+    if _repeated_items(root, chrome) >= 3 or _has_pager(root):
+        return "listing"
+    return "page"
+
+
+def _has_pager(root) -> bool:
+    if pager_element(root) is not None:
+        return True
+    numbered = 0
+    for a in compiled("//a[@href]")(root):
+        label = text(a).casefold()
+        href = a.get("href") or ""
+        if (a.get("rel") or "").lower() == "next" or (label in _PAGER_TEXTS and _PAGE_QUERY.search(href)):
+            return True
+        if label.isdigit() and _PAGE_QUERY.search(href):
+            numbered += 1
+    return numbered >= 2
+
+
+def pager_element(root):
+    """The element a pager's class names (`pager`, `pagination`, `phantrang`…), if any."""
+    for el in root.iter():
+        if isinstance(el.tag, str) and {"pager", "paging", "pagination", "phantrang"} & set(class_tokens(el)):
+            if el.find(".//a") is not None:
+                return el
+    return None
+
+
+def _is_document_page(root) -> bool:
+    """A page whose main table (or list) gives a document's number, date, kind, issuer: a document page."""
+    for row_holder in compiled("//table | //dl")(root):
+        labels = 0
+        rows = row_holder.findall(".//tr") if row_holder.tag == "table" else row_holder.findall("dt")
+        for row in rows[:20]:
+            cell = row if row.tag == "dt" else next((c for c in row if isinstance(c.tag, str)), None)
+            if cell is not None and len(row) <= 3 and _label(text(cell)) in DOCUMENT_LABELS:
+                labels += 1
+        if labels >= 3:
+            return True
+    return False
+
+
+def _label(value: str) -> str:
+    return value.casefold().strip(" :.").strip()
+
+
+def _attachment_box(root, chrome: Chrome):
+    for el in compiled("//strong | //b | //span | //label | //h3 | //h4 | //div[not(*)] | //p[not(*)]")(root):
+        if _label(text(el)) in ATTACHMENT_LABELS:
+            parent = el.getparent()
+            if parent is not None and parent.find(".//a") is not None:
+                return parent
+    return None
