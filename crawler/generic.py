@@ -470,7 +470,8 @@ class FoundDate:
 def _publication_date(root, url: str, title_el, body_el, meta: Metadata, chrome: Chrome) -> FoundDate:
     """The publication date by the precedence this module's docstring states."""
     candidates: list[FoundDate] = []
-    visible = _date_beside(title_el, body_el, chrome) if title_el is not None else None
+    # Printed beside the headline; with no headline element, beside the body block.
+    visible = _date_beside(title_el, body_el, chrome) if title_el is not None else _date_beside(body_el, None, chrome)
     if visible is not None:
         candidates.append(visible)
     for el in compiled("//time[@datetime] | //*[@itemprop='datePublished']")(root):

@@ -1,0 +1,122 @@
+"""The generic extractor on pages in markups no profile describes: exact title, date and body."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extract import extract_page
+from crawler.profile import EMPTY
+
+URL = "https://sonoivu.example.gov.vn/tin-tuc/cai-cach-hanh-chinh-2024-118.html"
+TITLE = "Lai Châu đẩy mạnh cải cách hành chính năm 2024"
+LEAD = "Năm 2024, tỉnh Lai Châu tiếp tục đẩy mạnh cải cách hành chính, lấy người dân làm trung tâm."
+MIDDLE = ("Tỉ lệ hồ sơ trực tuyến toàn trình đạt 68,5%, tăng 12% so với năm trước; 100% hồ sơ được số hóa, "
+          "lưu trữ trên Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh.")  # fmt: skip
+LAST = "Sở Nội vụ đề nghị các cơ quan, đơn vị tiếp tục rà soát, đơn giản hóa thủ tục hành chính./."
+BODY = f"{LEAD}\n\n{MIDDLE}\n\n{LAST}"
+CHROME = """<div id="menu"><ul><li><a href="/">Trang chủ</a></li><li><a href="/tin-tuc">Tin tức</a></li></ul></div>"""
+RELATED = """<div class="module-7"><h3>Các tin khác</h3><ul>
+<li><a href="/tin-tuc/a-1.html">Hội nghị tổng kết công tác cải cách hành chính năm 2023</a> <i>(12/01/2024)</i></li>
+<li><a href="/tin-tuc/b-2.html">Kiểm tra công tác cải cách hành chính tại huyện Tam Đường</a> <i>(05/01/2024)</i></li>
+<li><a href="/tin-tuc/c-3.html">Triển khai Bộ phận Một cửa hiện đại cấp xã năm 2024</a> <i>(02/01/2024)</i></li>
+</ul></div>"""
+FOOTER = "<footer><p>Sở Nội vụ tỉnh Lai Châu. Địa chỉ: phường Tân Phong, thành phố Lai Châu. Cập nhật: 01/12/2024</p></footer>"
+
+
+def page(main: str, head: str = "", title: str = f"{TITLE} - Sở Nội vụ") -> str:
+    return (f"<html><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>{CHROME}"
+            f"<div class='main'>{main}</div>{FOOTER}</body></html>")  # fmt: skip
+
+
+def paragraphs(tag: str = "p") -> str:
+    return "".join(f"<{tag}>{text}</{tag}>" for text in (f"<b>{LEAD}</b>", MIDDLE, LAST))
+
+
+MARKUPS = {
+    "date before the title, no h1, div paragraphs": page(
+        f'<div class="date">Thứ Sáu, 24/05/2024 - 08:15</div><h2 class="title-detail">{TITLE}</h2>'
+        f'<div class="detail-content">{paragraphs("div")}</div>'
+        f'<div class="social-share">Chia sẻ: Facebook | In bài | Gửi email</div>{RELATED}'
+    ),
+    "br-separated paragraphs and time datetime": page(
+        f"<article><header><h1>{TITLE}</h1><time datetime='2024-05-24T08:15:00+07:00'>24/05/2024</time></header>"
+        f"<div itemprop='articleBody'><b>{LEAD}</b><br><br>{MIDDLE}<br><br>{LAST}</div></article>"
+        f"<section class='related'><h2>Bài viết liên quan</h2>{RELATED}</section>"
+    ),
+    "table layout, headline only in a span": page(
+        f"<table><tr><td class='left'>{CHROME}</td><td><table>"
+        f"<tr><td class='tieude'><span style='font-weight:bold'>{TITLE}</span></td></tr>"
+        f"<tr><td>Cập nhật ngày: 24-05-2024 08:15</td></tr>"
+        f"<tr><td>{paragraphs()}</td></tr><tr><td><b>Tin đã đưa</b>{RELATED}</td></tr></table></td></tr></table>",
+        title=f"{TITLE} | Cổng thông tin điện tử",
+    ),
+    "JSON-LD date and a date in words": page(
+        f"<h1>{TITLE}</h1><p class='meta'>Lai Châu, ngày 24 tháng 5 năm 2024</p>"
+        f"<div class='content'>{paragraphs()}</div>",
+        head='<script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "headline": TITLE, "datePublished": "2024-05-24T08:15:00"})
+        + "</script>",
+    ),
+}
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_title_date_and_body_are_exact_in_any_markup(markup):
+    found = extract_page(MARKUPS[markup], URL, profile=EMPTY)
+    assert found.page_type == "article" and found.extraction_method == "generic"
+    article = found.article
+    assert article["title"] == TITLE
+    assert article["published"] == "2024-05-24T08:15:00+07:00"
+    assert article["body_text"] == BODY
+    if RELATED in MARKUPS[markup]:
+        assert article["related"][0]["url"] == "https://sonoivu.example.gov.vn/tin-tuc/a-1.html"
+        assert article["related"][0]["published"] == "2024-01-12T00:00:00+07:00"
+
+
+def test_a_listing_is_never_an_article():
+    items = "".join(
+        f'<li><span class="ngay">({day:02d}/05/2024)</span> <a href="/tin-tuc/bai-{day}.html">'
+        f"Tin cải cách hành chính số {day} của tỉnh Lai Châu</a><p>Tóm tắt nội dung bài viết số {day} về cải cách "
+        f"hành chính, thủ tục và dịch vụ công trực tuyến.</p></li>"
+        for day in range(1, 11)
+    )
+    html = page(f"<h1>Tin tức</h1><ul class='list-articles'>{items}</ul>", title="Tin tức")
+    assert extract_page(html, "https://h.gov.vn/tin-tuc", profile=EMPTY).page_type == "listing"
+
+
+def test_a_document_page_is_never_an_article():
+    rows = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in (
+        ("Số ký hiệu", "2524/KH-UBND"), ("Ngày ban hành", "12/10/2021"), ("Loại văn bản", "Kế hoạch"),
+        ("Cơ quan ban hành", "UBND tỉnh Lai Châu"), ("Trích yếu", "Kế hoạch cải cách hành chính năm 2022")))  # fmt: skip
+    html = page(f"<h1>Kế hoạch 2524/KH-UBND</h1><table>{rows}</table>", title="Kế hoạch 2524/KH-UBND")
+    assert extract_page(html, "https://h.gov.vn/van-ban/ke-hoach-2524-12.html", profile=EMPTY).page_type == "document"
+
+
+def test_a_static_page_without_a_date_is_no_article_and_says_why():
+    html = page(f"<h1>Giới thiệu</h1><div class='content'>{paragraphs()}</div>", title="Giới thiệu")
+    found = extract_page(html, URL, profile=EMPTY.__class__(article_url=__import__("re").compile(r"-(\d+)\.html$")))
+    assert found.page_type == "page" and found.article is None
+    assert found.note == "looked like an article (article URL and a headline) but no publication date"
+
+
+def test_a_date_in_the_body_is_never_the_publication_date():
+    html = page(f"<h1>{TITLE}</h1><div class='content'><p>Ngày 12/10/2021, UBND tỉnh ban hành Kế hoạch số "
+                f"2524/KH-UBND về cải cách hành chính giai đoạn 2021 - 2025 với nhiều nội dung.</p>{paragraphs()}</div>")  # fmt: skip
+    found = extract_page(html, URL, profile=EMPTY)
+    assert found.article is None
+
+
+def test_a_headline_only_in_the_title_is_kept_with_a_warning():
+    html = page(f"<div class='ngay'>24/05/2024 08:15</div><div class='content'>{paragraphs()}</div>", title=TITLE)
+    article = extract_page(html, URL, profile=EMPTY).article
+    assert article["title"] == TITLE and "headline found only in <title>" in article["warnings"]
+
+
+def test_one_malformed_link_costs_nothing():
+    html = MARKUPS["date before the title, no h1, div paragraphs"].replace(
+        "</h2>", '</h2><a href="http://[ccpa-preferences]">x</a><a href="http://a b:c/">y</a>', 1
+    )
+    found = extract_page(html, URL, profile=EMPTY)
+    assert found.article["title"] == TITLE
