@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from .dates import clean_raw_date, find_date, has_time, parse_date, parse_iso
 from .parts import ArticleParts
 from .text import normalize_space
-from .tree import INVISIBLE, class_tokens, compiled, paragraphs, text
+from .tree import BLOCKS, INVISIBLE, class_tokens, compiled, paragraphs, text
 
 # Headings of boxes of other articles: related ones, and the site-wide latest news.
 RELATED_HEADINGS = (
@@ -122,12 +122,13 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         problem = "no headline"
     elif body_el is None:
         problem = "no body of real text"
-    elif _is_list_of_items(body_el, chrome):
+    elif _is_list_of_items(body_el, chrome) or _is_listing(root, body_el, chrome):
         problem = "its main block is a list of other pages"
         body_el = None
     if problem is None:
         date = _publication_date(root, url, title_el, body_el, meta, chrome)
-        skip = _skipped_in(body_el, chrome, title_el, date.element)
+        attachments_el = _attachment_box(root, chrome)
+        skip = _skipped_in(body_el, chrome, title_el, date.element, attachments_el)
         body_text = "\n\n".join(paragraphs(body_el, skip))
         if len(body_text) < MIN_BODY:
             problem = "no body of real text"
@@ -138,7 +139,7 @@ def read_page(root, url: str, profile=None) -> GenericPage:
                 method="generic", title=title, body_el=body_el, title_el=title_el, date_el=date.element,
                 published_raw=date.raw, published=date.published, date_source=date.source, skip=skip,
                 breadcrumb_el=chrome.breadcrumb, breadcrumb=None if chrome.breadcrumb is not None else meta.breadcrumb,
-                attachments_el=_attachment_box(root, chrome), related_el=chrome.related, latest_el=chrome.latest,
+                attachments_el=attachments_el, related_el=chrome.related, latest_el=chrome.latest,
             )  # fmt: skip
             if title_warning:
                 parts.warnings.append(title_warning)
@@ -532,6 +533,8 @@ def _date_in_element(el) -> tuple[str | None, str] | None:
         return None
     if el.tag == "p" and len(value) > 60 and value.rstrip().endswith("."):
         return None  # a sentence of text, not a dateline
+    if any(len(text(a)) >= 15 for a in el.iter("a")):
+        return None  # an item of a list of other pages, with its own date
     return _date_in_text(value)
 
 
@@ -565,7 +568,7 @@ def _within(ancestor, el) -> bool:
 
 _PARAGRAPH_TAGS = frozenset(("p", "pre", "blockquote"))
 _CONTAINER_TAGS = frozenset(("div", "td", "section", "article", "main", "center", "li", "dd"))
-_BLOCK_CHILDREN = frozenset("p div table ul ol dl section article h1 h2 h3 h4 h5 h6 blockquote pre figure".split())
+_BLOCK_CHILDREN = BLOCKS - {"li", "dt", "dd", "tr", "tbody", "thead", "tfoot", "caption", "figcaption", "hr"}
 
 
 def _main_block(root, chrome: Chrome):
@@ -602,7 +605,7 @@ def _main_block(root, chrome: Chrome):
         return None
     best, best_score = None, 0.0
     for el, score in scores.items():
-        final = score * (1 - _link_density(el))
+        final = score * (1 - _link_density(el, chrome))
         if final > best_score:
             best, best_score = el, final
     return best
@@ -617,18 +620,20 @@ def _credit_paragraph(el, value: str, credit) -> None:
     credit(parent.getparent() if parent is not None else None, score / 2)
 
 
-def _link_density(el) -> float:
-    total = len(text(el))
-    if not total:
+def _link_density(el, chrome: Chrome) -> float:
+    """The share of a block's own text (its chrome left out) that is link text."""
+    total = len(text(el)) - sum(len(text(top)) for top in chrome.tops if not isinstance(top, _Holder)
+                                and top is not el and _within(el, top))  # fmt: skip
+    if total <= 0:
         return 1.0
-    linked = sum(len(text(a)) for a in el.iter("a"))
+    linked = sum(len(text(a)) for a in el.iter("a") if a not in chrome)
     return min(1.0, linked / total)
 
 
-def _skipped_in(body_el, chrome: Chrome, title_el, date_el) -> frozenset:
-    """Elements inside the body block that are not its text: headline, date, chrome, boxes."""
+def _skipped_in(body_el, chrome: Chrome, title_el, date_el, attachments_el=None) -> frozenset:
+    """Elements inside the body block that are not its text: headline, date, chrome, boxes, attachments."""
     skip = set()
-    for el in (title_el, date_el):
+    for el in (title_el, date_el, attachments_el):
         if el is not None and el is not body_el and _within(body_el, el):
             skip.add(el)
     for top in chrome.tops:
@@ -636,8 +641,14 @@ def _skipped_in(body_el, chrome: Chrome, title_el, date_el) -> frozenset:
         for member in members:
             if member is not body_el and _within(body_el, member):
                 skip.add(member)
-    if title_el is not None and _within(body_el, title_el):
-        # What comes before the headline in the body block (a category name, a toolbar) is no text of it.
+    if title_el is not None and title_el is not body_el and _within(body_el, title_el):
+        # The headline's own block in the body block (an article's <header> with its byline) is no text of it.
+        block = title_el
+        while block.getparent() is not None and block.getparent() is not body_el:
+            block = block.getparent()
+        if block is not title_el and len(text(block)) <= len(text(title_el)) + 300:
+            skip.add(block)
+        # Nor is what comes before the headline (a category name, a toolbar).
         node = title_el
         while node is not None and node is not body_el:
             for sibling in node.itersiblings(preceding=True):
@@ -652,6 +663,15 @@ def _is_list_of_items(el, chrome: Chrome) -> bool:
     return _repeated_items(el, chrome) >= 3
 
 
+def _is_listing(root, body_el, chrome: Chrome) -> bool:
+    """Whether the page's list of items holds as much text as its would-be body (half, when it is inside it)."""
+    count, holder = list_of_items(root, chrome)
+    if count < 2 or holder is None:
+        return False
+    share = 0.5 if _within(body_el, holder) or _within(holder, body_el) else 1.0
+    return len(text(holder)) >= share * len(text(body_el))
+
+
 def _repeated_items(root, chrome: Chrome) -> int:
     return list_of_items(root, chrome)[0]
 
@@ -660,18 +680,21 @@ def list_of_items(root, chrome: Chrome) -> tuple[int, object]:
     """The element holding the most alike items (links with a date, picture or summary), and how many."""
     best, holder = 0, None
     for parent in root.iter():
-        if not isinstance(parent.tag, str) or parent in chrome or len(parent) < 3:
+        if not isinstance(parent.tag, str) or parent in chrome or len(parent) < 2:
             continue
         groups: dict[tuple, int] = {}
         for child in parent:
-            if not isinstance(child.tag, str):
+            if not isinstance(child.tag, str) or child in chrome:
                 continue
-            link = child if child.tag == "a" else child.find(".//a")
-            if link is None or len(text(link)) < 15:
+            link = child if child.tag == "a" else next((a for a in child.iter("a") if text(a)), None)
+            if link is None:
                 continue
             rest = text(child)
-            if find_date(rest) is None and child.find(".//img") is None and len(rest) - len(text(link)) < 40:
-                continue
+            if len(rest) > 600:
+                continue  # a column of the page's layout, not an item of a list
+            dated = find_date(rest) is not None
+            if not dated and (len(text(link)) < 15 or (child.find(".//img") is None and len(rest) - len(text(link)) < 40)):
+                continue  # an item links a page and shows its date, or its picture or summary
             key = (child.tag, child.get("class"))
             groups[key] = groups.get(key, 0) + 1
         if groups and max(groups.values()) > best:
