@@ -39,13 +39,15 @@ _ARTICLE_URLS = (r"-(\d+)\.html?$", r"/(\d+)\.html?$", r"-(\d+)\.aspx$", r"[?&]i
 _FIELDS = ("title", "published", "body_text", "category")
 
 
-@dataclass
+@dataclass(eq=False)  # samples are keys of dicts: each one is itself
 class Sample:
     """One page as the generic extractor read it."""
 
     url: str
     root: object
     page_type: str
+    html: bytes | str = b""
+    content_type: str | None = None
     parts: ArticleParts | None = None
     expected: dict | None = None  # the article's fields by the generic extractor
     items: object = None  # a listing's block of items
@@ -72,7 +74,7 @@ def read_samples(pages: Iterable[tuple[bytes | str, str, str | None]]) -> list[S
         except ValueError:
             continue
         found = generic.read_page(root, url, EMPTY)
-        sample = Sample(url, root, found.page_type, found.parts)
+        sample = Sample(url, root, found.page_type, html, content_type, parts=found.parts)
         if found.parts is not None:
             sample.expected = article_fields(root, url, url, found.parts, None, EMPTY)
         elif found.page_type == "listing":
@@ -243,7 +245,7 @@ def _check(suggestion: Suggestion, articles: list[Sample]) -> None:
     """Extract every sample again with the learned profile: how many articles come out the same."""
     profile = parse_profile(suggestion.toml, "suggested profile")
     for sample in articles:
-        page = extract_page(_html(sample.root), sample.url, profile=profile)
+        page = extract_page(sample.html, sample.url, content_type=sample.content_type, profile=profile)
         got = page.article or {}
         different = [name for name in _FIELDS if got.get(name) != sample.expected.get(name)]
         if page.extraction_method == "profile" and not different:
@@ -251,12 +253,6 @@ def _check(suggestion: Suggestion, articles: list[Sample]) -> None:
         else:
             why = f"read by the {page.extraction_method} extractor" if page.extraction_method != "profile" else ""
             suggestion.mismatches.append(f"{sample.url}: {why or 'differs in ' + ', '.join(different)}")
-
-
-def _html(root) -> bytes:
-    import lxml.html
-
-    return lxml.html.tostring(root, encoding="utf-8")
 
 
 def _toml(values: dict, name: str = "", home: str | None = None, article_url: str | None = None) -> str:
