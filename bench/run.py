@@ -4,7 +4,7 @@
 100,000 articles searched), 6 to 8 minutes on two cores; `--quick` runs
 small sizes in a couple of minutes. Progress goes to stderr, the table to stdout.
 
-    .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reextract,extract]
+    .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reextract,extract,generic]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ FULL = {"crawl_articles": 2000, "crawl_rounds": 3, "memory_pages": 20000, "searc
         "reextract_articles": 1000, "extract_articles": 300, "recrawl_articles": 1000}  # fmt: skip
 QUICK = {"crawl_articles": 300, "crawl_rounds": 1, "memory_pages": 2000, "search_articles": 10_000,
          "reextract_articles": 300, "extract_articles": 100, "recrawl_articles": 200}  # fmt: skip
-BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract", "recrawl")
+BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract", "generic", "recrawl")
 
 
 def extraction_figures(n_articles: int) -> list[Figure]:
@@ -55,6 +55,35 @@ def extraction_figures(n_articles: int) -> list[Figure]:
         figures.append(Figure("extraction: speed against trafilatura", f"{ratio[1]}x faster", ratio[2],
                               ratio[3] == "meets"))  # fmt: skip
     return figures or [Figure("extraction: bench/extract.py printed no figures", "—", met=False)]
+
+
+def generic_figures() -> list[Figure]:
+    """bench/generic.py's figures (the generic path on saved pages in other sites' markup), read from what it prints.
+
+    The corpus is fixed (bench/pages/), so the figures are the same at full size and with --quick.
+    """
+    result = subprocess.run([sys.executable, str(BENCH / "generic.py")], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)  # fmt: skip
+    out = result.stdout
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return [Figure("generic extraction: bench/generic.py failed", last[:80], met=False)]
+    figures = []
+    speed = re.search(r"generic path: (\d+) pages/s \(([\d.]+) ms/page\).* over the (\d+) article pages", out)
+    if speed:
+        figures.append(Figure(f"generic extraction: extract_page over {speed[3]} saved articles in other markups",
+                              f"{speed[1]} pages/s ({speed[2]} ms/page)"))  # fmt: skip
+    for label in ("articles found", "titles exact", "dates exact", "body starts exact", "body ends exact",
+                  "bodies with boilerplate", "non-articles taken for articles"):  # fmt: skip
+        found = re.search(rf"^{label}: (\d+/\d+)([^(\n]*)\(goal: ([^)]*)\) -> (meets|misses)", out, re.MULTILINE)
+        if found:
+            figures.append(Figure(f"generic extraction: {label}", (found[1] + found[2]).strip(), found[3],
+                                  found[4] == "meets"))  # fmt: skip
+    for label in ("categories exact", "pages that raised"):
+        found = re.search(rf"^{label}: (\d+/\d+)", out, re.MULTILINE)
+        if found:
+            figures.append(Figure(f"generic extraction: {label}", found[1]))
+    return figures or [Figure("generic extraction: bench/generic.py printed no figures", "—", met=False)]
 
 
 def recrawl_figures(n_articles: int) -> list[Figure]:
@@ -108,6 +137,8 @@ def main() -> None:
             figures += reextract.measure(sizes["reextract_articles"])
         elif name == "extract":
             figures += extraction_figures(sizes["extract_articles"])
+        elif name == "generic":
+            figures += generic_figures()
         elif name == "recrawl":
             figures += recrawl_figures(sizes["recrawl_articles"])
     print(f"bench: done in {(time.perf_counter() - started) / 60:.1f} min", file=sys.stderr, flush=True)

@@ -1,10 +1,14 @@
 """A deterministic replica of cchc.laichau.gov.vn and a tiny HTTP server for it.
 
-The live site cannot be reached, so tests and the demo crawl this instead. Every page uses
-the markup of the site snapshot (templates in `replica_data/`): the three snapshot
-articles keep their real bodies, the rest are generated from a vocabulary of real
-administrative-reform phrases. Each article's ground truth (`ReplicaArticle`) says what
-an extractor must find in it, so a crawl of the replica can be checked exactly.
+The live site cannot be reached, so tests and the demo crawl this instead. By default
+every page uses the markup of the site snapshot (templates in `replica_data/`): the three
+snapshot articles keep their real bodies, the rest are generated from a vocabulary of
+real administrative-reform phrases. Each article's ground truth (`ReplicaArticle`) says
+what an extractor must find in it, so a crawl of the replica can be checked exactly.
+
+The same articles can be written in the markup of other Vietnamese government portals
+(`MARKUPS`: a DotNetNuke portal, a modern HTML5 theme, an old table layout), each with a
+ground truth of its own, to check an extractor that does not know the site's markup.
 
 Absolute self links (print-view canonical, share links) are stored with the placeholder
 `__BASE__`; `ReplicaServer` replaces it with its own URL, so a `Replica` is port-free.
@@ -16,7 +20,7 @@ Every 200 response has an `ETag` and a `Last-Modified` and the server answers co
 requests with 304. After a build, `Replica.revise`, `remove` and `add_articles` change the
 site the way its editors do, for re-crawl tests; a running server serves the change at once.
 
-    python -m crawler.replica --port 8000 --articles 300
+    python -m crawler.replica --port 8000 --articles 300 [--markup portal]
 """
 
 from __future__ import annotations
@@ -127,7 +131,8 @@ STATIC_ASSETS = (
     "/Portals/0/Images/cong-ttdt.png",
     NO_IMAGE,
 )
-JUSTIFY = '<p style="text-align: justify;">'
+JUSTIFY_STYLE = "text-align: justify;"
+JUSTIFY = f'<p style="{JUSTIFY_STYLE}">'  # a justified paragraph's opening tag, as crawler.hostile writes them
 
 
 @dataclass
@@ -192,8 +197,8 @@ class ReplicaArticle:
     title: str
     published: str
     published_raw: str
-    breadcrumb: list[str]
-    category: str
+    breadcrumb: list[str]  # [] where the markup shows none
+    category: str | None  # the breadcrumb's last item; None without a breadcrumb
     paragraphs: list[str]
     images: list[dict]
     attachments: list[dict]  # url, name, kind (pdf, docx…), text_contains (a phrase only in that file, or None)
@@ -222,6 +227,7 @@ class Replica:
     # Every served attachment or document file: path -> {"kind", "text_contains"}.
     files: dict[str, dict] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)  # articles taken down by `remove`, now 404
+    markup: str = "snapshot"  # the template its pages are written in: one of MARKUPS
     _builder: Any = field(default=None, repr=False, compare=False)
 
     def get(self, path_and_query: str, base: str | None = None) -> Resource:
@@ -598,11 +604,69 @@ def _fixed_zip_times(package: bytes) -> bytes:
 
 @dataclass
 class _Block:
-    """A piece of body HTML and the paragraphs it shows (none for an image alone)."""
+    """A piece of body HTML and the paragraphs it shows (none for an image alone).
+
+    `html` is the snapshot's markup. Other markups re-render a paragraph from `inner`
+    and `style` and an image from `image`; any other block (a list, Word's HTML) is
+    pasted content that every CMS keeps as it is, so `html` serves them all.
+    """
 
     html: str
     texts: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # site paths the block links to
+    kind: str = "html"  # paragraph | image | html
+    inner: str = ""  # a paragraph's inline HTML
+    style: str = ""  # a paragraph's `style` attribute in the snapshot
+    image: dict | None = None  # an image block: src, alt, caption
+
+
+def _paragraph(inner: str, texts: list[str], style: str = JUSTIFY_STYLE, links: list[str] | None = None) -> _Block:
+    """A `<p>` of the snapshot (`style` empty: a bare `<p>`) holding the inline HTML `inner`."""
+    opener = f'<p style="{style}">' if style else "<p>"
+    return _Block(f"{opener}{inner}</p>", texts, list(links or ()), kind="paragraph", inner=inner, style=style)
+
+
+def _image_block(image: dict) -> _Block:
+    """A centred image, with its caption paragraph below when it has one."""
+    html_ = (f'<p style="text-align: center;"><img alt="{_attr(image["alt"])}" src="{image["src"]}" '
+             f'style="width: 600px; height: 400px;" /></p>')  # fmt: skip
+    texts = []
+    if image["caption"]:
+        html_ += f'\n<p style="text-align: center;"><em>{_esc(image["caption"])}</em></p>'
+        texts = [image["caption"]]
+    return _Block(html_, texts, kind="image", image=image)
+
+
+# One line of a snapshot body: `<p style="…">inline HTML</p>`.
+_SNAPSHOT_LINE = re.compile(r'<p(?: style="(?P<style>[^"]*)")?>(?P<inner>.*)</p>')
+_IMAGE_TAG = re.compile(r'<img alt="[^"]*" src="(?P<src>[^"]*)"[^>]*/>')
+
+
+def _snapshot_blocks(raw_body: str, draft: _Draft) -> list[_Block]:
+    """The blocks of a snapshot body (one `<p>` a line), so other markups can render it too.
+
+    Images pair with the caption line below them; the `&nbsp;` spacer lines end the body
+    in the snapshot's markup only. Raises ValueError when the data files disagree: the
+    blocks must show exactly the article's paragraphs.
+    """
+    images = {image["src"]: image for image in draft.images}
+    blocks: list[_Block] = []
+    for line in raw_body.splitlines():
+        match = _SNAPSHOT_LINE.fullmatch(line)
+        if match is None:
+            raise ValueError(f"snapshot body of {draft.site_id}: unexpected line {line[:60]!r}")
+        inner, style = match["inner"], match["style"] or ""
+        image = _IMAGE_TAG.fullmatch(inner)
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split())
+        if image is not None:
+            blocks.append(_image_block(images[image["src"]]))
+        elif blocks and blocks[-1].kind == "image" and blocks[-1].texts == [text]:
+            continue  # the caption line, already part of its image block
+        elif text:
+            blocks.append(_paragraph(inner, [text], style))
+    if [t for block in blocks for t in block.texts] != draft.paragraphs:
+        raise ValueError(f"snapshot body of {draft.site_id} does not show its paragraphs")
+    return blocks
 
 
 @dataclass
@@ -713,16 +777,22 @@ class _Slots:
 
 
 class _Builder:
-    """Builds one replica; all randomness comes from `seed`, so two builds are equal."""
+    """Builds one replica; all randomness comes from `seed`, so two builds are equal.
 
-    def __init__(self, n_articles: int, seed: int) -> None:
+    The content does not depend on the markup: the same seed gives the same articles in
+    every markup, and only the pages' HTML (and what it lets an extractor read) differs.
+    """
+
+    def __init__(self, n_articles: int, seed: int, markup: str = "snapshot") -> None:
         if n_articles < MIN_ARTICLES:
             raise ValueError(f"n_articles must be at least {MIN_ARTICLES}, got {n_articles}")
+        if markup not in _MARKUP_CLASSES:
+            raise ValueError(f"unknown markup {markup!r}: one of {', '.join(MARKUPS)}")
         self.n_articles = n_articles
         self.seed = seed
+        self.markup: _Markup = _MARKUP_CLASSES[markup]()
         self.rng = random.Random(f"replica-{seed}")
         self.vocabulary = _data_json("vocabulary.json")
-        self.shell = _data_text("shell.html")
         self.resources: dict[str, Resource] = {}
         self.redirects: dict[str, str] = {}
         self.listings: list[str] = []
@@ -775,6 +845,7 @@ class _Builder:
         draft.images = [dict(image) for image in entry["images"]]
         draft.attachments = [_attachment_truth(dict(a), draft, index) for index, a in enumerate(entry["attachments"])]
         draft.fixed_related = list(entry.get("related_titles", []))
+        draft.blocks = _snapshot_blocks(draft.raw_body, draft)
         return draft
 
     def _generated_drafts(self, count: int, taken: set[str]) -> list[_Draft]:
@@ -943,7 +1014,7 @@ class _Builder:
             roll = rng.random()  # always drawn, so one feature's outcome never shifts the others
             return feature in draft.features or (not plain and roll < chance)
 
-        opener = "<p>" if plain else JUSTIFY
+        style = "" if plain else JUSTIFY_STYLE
         texts = self._texts(draft, slots, rng)
         use_nbsp = rich and wants("nbsp", 0.2)
         blocks = []
@@ -952,12 +1023,12 @@ class _Builder:
             if use_nbsp and index % 2 == 1:
                 body = body.replace(", ", ",&nbsp;", 1)  # editors' habit; extraction must read a space
             if text == self.vocabulary["answer_label"]:
-                blocks.append(_Block(f"<p><strong>{body}</strong></p>", [text]))
+                blocks.append(_paragraph(f"<strong>{body}</strong>", [text], style=""))
             else:
-                blocks.append(_Block(f"{opener}{body}</p>", [text]))
+                blocks.append(_paragraph(body, [text], style))
         if rich and wants("heading", 0.1) and len(blocks) > 2:
             heading = "I. KẾT QUẢ ĐẠT ĐƯỢC" if CATEGORIES[draft.category][0] == "report" else "Một số kết quả nổi bật"
-            blocks.insert(1, _Block(f"<p><strong>{_esc(heading)}</strong></p>", [heading]))
+            blocks.insert(1, _paragraph(f"<strong>{_esc(heading)}</strong>", [heading], style=""))
         if rich and wants("list", 0.1):
             items = [slots.fill(s) for s in rng.sample(self.vocabulary["sentences"]["digital"], 3)]
             lis = "\n".join(f"<li>{_esc(item)}</li>" for item in items)
@@ -968,22 +1039,22 @@ class _Builder:
             document = rng.choice(documents)
             text = f"Toàn văn {document['type']} số {document['number']}"
             anchor = f'<a href="{document["path"]}">{_esc(document["number"])}</a>'
-            block = _Block(f'{JUSTIFY}Toàn văn {_esc(document["type"])} số {anchor}</p>', [text], [document["path"]])
+            block = _paragraph(f'Toàn văn {_esc(document["type"])} số {anchor}', [text], links=[document["path"]])
             blocks.insert(rng.randint(1, len(blocks)), block)
         if rich and wants("contact", 0.08):
             text = ("Mọi vướng mắc xin liên hệ Sở Nội vụ tỉnh Lai Châu, điện thoại: 0213.3876.650, "
                     "email: cchc@laichau.gov.vn.")  # fmt: skip
-            blocks.append(_Block(
-                f'{JUSTIFY}Mọi vướng mắc xin liên hệ Sở Nội vụ tỉnh Lai Châu, điện thoại: '
-                f'<a href="tel:02133876650">0213.3876.650</a>, email: '
-                f'<a href="mailto:cchc@laichau.gov.vn">cchc@laichau.gov.vn</a>.</p>', [text]))  # fmt: skip
+            blocks.append(_paragraph(
+                'Mọi vướng mắc xin liên hệ Sở Nội vụ tỉnh Lai Châu, điện thoại: '
+                '<a href="tel:02133876650">0213.3876.650</a>, email: '
+                '<a href="mailto:cchc@laichau.gov.vn">cchc@laichau.gov.vn</a>.', [text]))  # fmt: skip
         linked_author = rich and wants("js_link", 0.1)
         if wants("author", 0.35) or linked_author:
             name = rng.choice(self.vocabulary["authors"])
             # The CMS links some author names to nothing: a `javascript:void(0)` a crawler must skip.
             shown = f'<a href="javascript:void(0)">{_esc(name)}</a>' if linked_author else _esc(name)
-            blocks.append(_Block(f'<p style="text-align: right;"><strong>{shown} - {_esc(slots.agency)}</strong></p>',
-                                 [f"{name} - {slots.agency}"]))  # fmt: skip
+            blocks.append(_paragraph(f"<strong>{shown} - {_esc(slots.agency)}</strong>", [f"{name} - {slots.agency}"],
+                                     style="text-align: right;"))  # fmt: skip
         if not plain:
             self._add_images(draft, blocks, slots, rng, wants)
             if wants("attachments", 0.22):
@@ -996,11 +1067,8 @@ class _Builder:
         if link.inline:
             sentence = slots.fill(rng.choice(self.vocabulary["sentences"]["news"]))
             text = f"{sentence} Chi tiết xem {link.text}."
-            block = _Block(f"{JUSTIFY}{_esc(sentence)} Chi tiết xem {anchor}.</p>", [text])
-        else:
-            block = _Block(f"{JUSTIFY}<em>Xem thêm: {anchor}</em></p>", [f"Xem thêm: {link.text}"])
-        block.links.append(link.path)
-        return block
+            return _paragraph(f"{_esc(sentence)} Chi tiết xem {anchor}.", [text], links=[link.path])
+        return _paragraph(f"<em>Xem thêm: {anchor}</em>", [f"Xem thêm: {link.text}"], links=[link.path])
 
     def _add_images(self, draft: _Draft, blocks: list[_Block], slots: _Slots, rng: random.Random, wants) -> None:
         two = wants("two_images", 0.12)
@@ -1011,14 +1079,10 @@ class _Builder:
             alt = draft.title if ("alt" in draft.features or rng.random() < 0.2) and number == 0 else ""
             has_caption = not ("no_caption" in draft.features and number == 0) and rng.random() < 0.85
             caption = slots.fill(rng.choice(self.vocabulary["captions"])) if has_caption else None
-            html_ = (f'<p style="text-align: center;"><img alt="{_attr(alt)}" src="{src}" '
-                     f'style="width: 600px; height: 400px;" /></p>')  # fmt: skip
-            block = _Block(html_)
-            if caption:
-                block = _Block(f'{html_}\n<p style="text-align: center;"><em>{_esc(caption)}</em></p>', [caption])
+            image = {"src": src, "alt": alt, "caption": caption}
             # The first image leads the article (as in the snapshot); a second one sits mid-body.
-            blocks.insert(0 if number == 0 else max(2, len(blocks) // 2), block)
-            draft.images.append({"src": src, "alt": alt, "caption": caption})
+            blocks.insert(0 if number == 0 else max(2, len(blocks) // 2), _image_block(image))
+            draft.images.append(image)
 
     def _add_attachments(self, draft: _Draft, slots: _Slots, rng: random.Random) -> None:
         count = 3 if "two_images" in draft.features else 2 if "attachments" in draft.features else rng.randint(1, 2)
@@ -1089,6 +1153,7 @@ class _Builder:
             dead_links=self.dead_links,
             not_found=self.not_found,
             files=dict(self.file_truth),
+            markup=self.markup.name,
             _builder=self,
         )
 
@@ -1097,7 +1162,7 @@ class _Builder:
         live = self.live_drafts()
         newest = sorted(live, key=lambda d: d.sort_key, reverse=True)
         self.site_time = newest[0].published
-        self.latest_html = "\n".join(_dated_item(d) for d in newest[:5])
+        self.latest_html = self.markup.latest(newest[:5])
         self.listings = []
         for draft in live:
             self.article_pages(draft)
@@ -1105,8 +1170,7 @@ class _Builder:
         self.document_pages(self.documents)
         self.home_page(newest)
         self.static = self.static_pages()
-        main = '<div class="error"><h1>Không tìm thấy trang yêu cầu</h1></div>'
-        not_found = self.page("/__404__", "Không tìm thấy trang", main).encode("utf-8")
+        not_found = self.page("/__404__", "Không tìm thấy trang", self.markup.not_found()).encode("utf-8")
         self.not_found = Resource(404, {"Content-Type": HTML_UTF8}, not_found)
 
     def stamp(self, previous: dict[str, Resource] | None, when: datetime | None) -> None:
@@ -1150,7 +1214,7 @@ class _Builder:
 
     def truths(self) -> list[ReplicaArticle]:
         """The ground truth of every served article, by id."""
-        return [_truth(d) for d in sorted(self.live_drafts(), key=lambda d: d.site_id)]
+        return [self.markup.truth(d) for d in sorted(self.live_drafts(), key=lambda d: d.site_id)]
 
     def revise_draft(self, draft: _Draft, note: str) -> None:
         """Append `{note} (lần N): {a sentence of the article's topic}` to the body."""
@@ -1160,11 +1224,10 @@ class _Builder:
         sentence = slots.fill(rng.choice(self.vocabulary["sentences"][CATEGORIES[draft.category][0]]))
         note = " ".join(unicodedata.normalize("NFC", note).split()) or "Cập nhật"
         text = f"{note} (lần {draft.revisions}): {sentence}"
-        html_ = f"{'<p>' if draft.variant == 'plain' else JUSTIFY}{_esc(text)}</p>"
+        block = _paragraph(_esc(text), [text], "" if draft.variant == "plain" else JUSTIFY_STYLE)
         if draft.raw_body is not None:
-            draft.raw_body += html_ + "\n"
-        else:
-            draft.blocks.append(_Block(html_, [text]))
+            draft.raw_body += block.html + "\n"
+        draft.blocks.append(block)
         draft.paragraphs.append(text)
 
     def add_drafts(self, count: int) -> list[_Draft]:
@@ -1191,10 +1254,9 @@ class _Builder:
             draft.related = _nearest(members, members.index(draft))
         return added
 
-    def page(self, path: str, title: str, main: str, charset: str = "utf-8") -> str:
-        """A page in the site shell: header, menu, search box, `Tin mới nhất`, footer."""
-        return _render(self.shell, charset=charset, title=_esc(title), head_extra="", viewstate=_viewstate(path),
-                       main=main, latest=self.latest_html)  # fmt: skip
+    def page(self, path: str, title: str, main: str, charset: str = "utf-8", head: str = "") -> str:
+        """A page in the markup's shell: header, menu, search box, the latest-news box, footer."""
+        return self.markup.page(path, title, main, self.latest_html, charset, head)
 
     def add_html(self, path: str, text: str) -> None:
         self.resources[path] = Resource(200, {"Content-Type": HTML_UTF8}, text.encode("utf-8"))
@@ -1212,43 +1274,11 @@ class _Builder:
 
     def article_pages(self, draft: _Draft) -> None:
         """The article page and its print view, in the draft's encoding."""
-        if draft.raw_body is not None:
-            body = draft.raw_body
-        else:
-            body = "\n".join(block.html for block in draft.blocks) + "\n<p>&nbsp;</p>\n<p>&nbsp;</p>\n"
         charset = "windows-1258" if draft.variant == "windows-1258" else "utf-8"
-        title, path = _esc(draft.title), draft.path
-        attachments = ""
-        if draft.attachments:
-            items = "\n".join(f'<li><a href="{a["url"]}" target="_blank">{_esc(a["name"])}</a></li>'
-                              for a in draft.attachments)  # fmt: skip
-            label = '<span class="label">Tệp đính kèm:</span>'
-            attachments = f'<div class="news-attachments">{label}<ul>\n{items}\n</ul></div>'
-        related = ""
-        if draft.related:
-            items = "\n".join(_dated_item(r) for r in draft.related)
-            related = (f'<div class="news-other">\n  <div class="title-box">Tin liên quan</div>\n  <ul>\n{items}\n'
-                       f"  </ul>\n</div>")  # fmt: skip
-        main = (
-            f"{_breadcrumb(SECTIONS[draft.category])}\n"
-            f'<div class="news-detail">\n'
-            f'  <h1 class="news-title">{title}</h1>\n'
-            f'  <div class="news-date">(Ngày đăng :{draft.date_raw})</div>\n'
-            f'  <div class="news-content">\n{body}  </div>\n'
-            f"  {attachments}\n"
-            f'  <div class="news-tools">\n'
-            f'    <a href="{path}?print=1" class="print">In bài viết</a>\n'
-            f'    <a href="mailto:?subject={_attr(draft.title[:40])}" class="email">Gửi email</a>\n'
-            f'    <a href="https://www.facebook.com/sharer/sharer.php?u={BASE}{path}" class="share-fb" '
-            f'target="_blank">Chia sẻ</a>\n'
-            f"  </div>\n"
-            f"</div>\n"
-            f"{related}"
-        )
-        self.resources[path] = self._encoded(draft, self.page(path, draft.title, main, charset))
-        printed = _render(_data_text("print.html"), charset=charset, title=title, path=path, date=draft.date_raw,
-                          body=body)  # fmt: skip
-        self.resources[path + "?print=1"] = self._encoded(draft, printed)
+        path, body = draft.path, self.markup.body(draft)
+        main, head = self.markup.article(draft, body)
+        self.resources[path] = self._encoded(draft, self.page(path, draft.title, main, charset, head))
+        self.resources[path + "?print=1"] = self._encoded(draft, self.markup.print_view(draft, body, charset))
         self.dates[path] = self.dates[path + "?print=1"] = draft.published
 
     @staticmethod
@@ -1266,17 +1296,16 @@ class _Builder:
         """Category listings, ten items a page, and the parent sections with all their children's items."""
         for key in [*PARENT_SECTIONS, *CATEGORIES]:
             items = [d for d in newest if d.category == key or d.category.startswith(key + "/")]
-            self._paginate(key, items, _news_items)
+            self._paginate(key, items, self.markup.news_listing)
 
-    def _paginate(self, key: str, items: list, render_items) -> None:
+    def _paginate(self, key: str, items: list, render: Callable[..., str]) -> None:
+        """The listing `/{key}`, ten items a page: `render(base, trail, items, page, pages)` writes each page."""
         base, trail = "/" + key, SECTIONS[key]
-        name = trail[-1][1]
         pages = max(1, -(-len(items) // PAGE_SIZE))
         for number in range(1, pages + 1):
-            url = base if number == 1 else f"{base}?page={number}"
+            url = _page_href(base, number)
             chunk = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-            main = f"{_breadcrumb(trail)}\n{render_items(name, chunk)}{_pager(base, number, pages)}"
-            self.add_html(url, self.page(url, name, main))
+            self.add_html(url, self.page(url, trail[-1][1], render(base, trail, chunk, number, pages)))
             self.listings.append(url)
 
     def document_entries(self) -> list[dict]:
@@ -1288,11 +1317,11 @@ class _Builder:
         return sorted(documents, key=lambda d: (datetime.strptime(d["issued"], "%d/%m/%Y"), d["id"]), reverse=True)
 
     def document_pages(self, documents: list[dict]) -> None:
-        """Document listings and one page per document with its `doc-info` table."""
-        self._paginate("van-ban-cchc", documents, _document_items)
+        """Document listings and one page per document with its table of particulars."""
+        self._paginate("van-ban-cchc", documents, self.markup.document_listing)
         for section in ("van-ban-trung-uong", "van-ban-cua-tinh"):
             key = f"van-ban-cchc/{section}"
-            self._paginate(key, [d for d in documents if d["section"] == section], _document_items)
+            self._paginate(key, [d for d in documents if d["section"] == section], self.markup.document_listing)
         for document in documents:
             rows = [
                 ("Số ký hiệu", _esc(document["number"])),
@@ -1304,56 +1333,38 @@ class _Builder:
             ]
             if document["file"]:
                 rows.append(("Tệp đính kèm", f'<a href="{document["file"]}">{document["file"].rsplit("/", 1)[1]}</a>'))
-            table = "\n".join(f"    <tr><th>{th}</th><td>{td}</td></tr>" for th, td in rows)
-            crumbs = _breadcrumb(SECTIONS[f"van-ban-cchc/{document['section']}"])
-            main = f'{crumbs}\n<div class="doc-detail">\n  <table class="doc-info">\n{table}\n  </table>\n</div>'
             title = f"{document['type']} {document['number']}"
+            main = self.markup.document(SECTIONS[f"van-ban-cchc/{document['section']}"], title, rows)
             self.add_html(document["path"], self.page(document["path"], title, main))
 
     def home_page(self, newest: list[_Draft]) -> None:
         """`/`: the newest illustrated article, then five links per category."""
         featured = next((d for d in newest if d.images), newest[0])
-        parts = [
-            f'<div class="featured">\n  <a href="{featured.path}"><img src="{featured.thumb}" alt="" /></a>\n'
-            f'  <h2><a href="{featured.path}">{_esc(featured.title)}</a></h2>\n'
-            f"  <p>{_esc(_sapo(featured.lead_text, 201))}</p>\n</div>"
-        ]
-        for key in CATEGORIES:
-            items = [d for d in newest if d.category == key][:5]
-            links = "\n".join(f'<li><a href="{d.path}">{_esc(d.title)}</a></li>' for d in items)
-            name = SECTIONS[key][-1][1]
-            parts.append(f'<div class="box-cat"><h3><a href="/{key}">{name}</a></h3><ul>\n{links}\n</ul></div>')
-        self.add_html("/", self.page("/", HOME_TITLE, "\n".join(parts)))
+        boxes = [(key, SECTIONS[key][-1][1], [d for d in newest if d.category == key][:5]) for key in CATEGORIES]
+        self.add_html("/", self.page("/", HOME_TITLE, self.markup.home(featured, boxes)))
 
     def static_pages(self) -> list[str]:
         """`/gioi-thieu` (real), `/lien-he`, `/so-do-trang`, plus the search and admin pages robots.txt forbids."""
-        about = _data_text("snapshot/static-gioi-thieu.html").rstrip("\n")
-        contact = (
-            '<div class="static-page">\n  <h1 class="page-title">Liên hệ</h1>\n  <div class="page-content">\n'
-            "    <p>Sở Nội vụ tỉnh Lai Châu - Cơ quan thường trực Ban Chỉ đạo cải cách hành chính tỉnh</p>\n"
-            "    <p>Địa chỉ: Tầng 2, nhà D, khu Hành chính - Chính trị tỉnh, phường Tân Phong, thành phố Lai Châu</p>\n"
-            '    <p>Điện thoại: <a href="tel:02133876650">02133 876 650</a></p>\n'
-            '    <p>Email: <a href="mailto:cchc@laichau.gov.vn">cchc@laichau.gov.vn</a></p>\n'
-            "  </div>\n</div>"
-        )
+        contact = [
+            "Sở Nội vụ tỉnh Lai Châu - Cơ quan thường trực Ban Chỉ đạo cải cách hành chính tỉnh",
+            "Địa chỉ: Tầng 2, nhà D, khu Hành chính - Chính trị tỉnh, phường Tân Phong, thành phố Lai Châu",
+            'Điện thoại: <a href="tel:02133876650">02133 876 650</a>',
+            'Email: <a href="mailto:cchc@laichau.gov.vn">cchc@laichau.gov.vn</a>',
+        ]
         entries = [("/", "Trang chủ"), ("/gioi-thieu", "Giới thiệu")]
         for key, trail in SECTIONS.items():
             entries.append(trail[-1])
         entries += [("/lien-he", "Liên hệ"), ("/tim-kiem?keyword=", "Tìm kiếm"), ("/Admin", "Quản trị hệ thống")]
-        links = "\n".join(f'    <li><a href="{_attr(href)}">{name}</a></li>' for href, name in entries)
-        sitemap = (
-            f'<div class="static-page">\n  <h1 class="page-title">Sơ đồ trang</h1>\n'
-            f'  <div class="page-content">\n  <ul class="sitemap">\n{links}\n  </ul>\n  </div>\n</div>'
-        )
-        pages = [("/gioi-thieu", "Giới thiệu", about), ("/lien-he", "Liên hệ", contact),
-                 ("/so-do-trang", "Sơ đồ trang", sitemap)]  # fmt: skip
-        for path, name, body in pages:
-            main = f"{_breadcrumb(((path, name),))}\n{body}"
+        markup = self.markup
+        pages = [
+            ("/gioi-thieu", "Giới thiệu", markup.static_page((("/gioi-thieu", "Giới thiệu"),), *_about_page())),
+            ("/lien-he", "Liên hệ", markup.static_page((("/lien-he", "Liên hệ"),), "Liên hệ", contact)),
+            ("/so-do-trang", "Sơ đồ trang", markup.sitemap((("/so-do-trang", "Sơ đồ trang"),), entries)),
+        ]
+        for path, name, main in pages:
             self.add_html(path, self.page(path, name, main))
         # Served, so an impolite crawler gets a page, but robots.txt disallows both.
-        search = ('<div class="list-news search-result">\n  <h2 class="cat-title">Kết quả tìm kiếm</h2>\n'
-                  "  <p>Vui lòng nhập từ khóa tìm kiếm.</p>\n</div>")  # fmt: skip
-        self.add_html("/tim-kiem?keyword=", self.page("/tim-kiem", "Tìm kiếm", search))
+        self.add_html("/tim-kiem?keyword=", self.page("/tim-kiem", "Tìm kiếm", markup.search()))
         login = ('<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8" />'
                  "<title>Đăng nhập quản trị</title></head><body>"
                  '<form method="post" action="/Admin"><input name="username" /><input name="password" '
@@ -1453,6 +1464,158 @@ def _attachment_truth(entry: dict, draft: _Draft, index: int) -> dict:
     return {**entry, "kind": kind, "text_contains": f"{CODE_LABEL} {code}" if kind in ("pdf", "docx") else None}
 
 
+# --------------------------------------------------------------------------------------
+# Markups: the same content written the way different portals write it
+#
+# Each markup renders every page of the site (articles, print views, listings with their
+# pager, documents, home, static pages, 404) and says what a correct extraction of its
+# article pages yields (`truth`): the date as the page states it, the breadcrumb it shows
+# and the paragraphs in the order they stand. Only "snapshot" is the real site; the others
+# copy the habits of other Vietnamese government portals, with class names of their own.
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")  # Monday first
+
+
+def _day(moment: datetime) -> str:
+    """`24/09/2021`: the date alone, as the boxes of most portals print it."""
+    return f"{moment:%d/%m/%Y}"
+
+
+def _page_href(base: str, number: int) -> str:
+    """The URL of page `number` of the listing at `base`: the first page has no query."""
+    return base if number == 1 else f"{base}?page={number}"
+
+
+def _page_numbers(page: int, pages: int) -> range:
+    """The (up to) ten page numbers a pager shows around `page`."""
+    first = max(1, min(page - 4, pages - 9))
+    return range(first, min(pages, first + 9) + 1)
+
+
+def _menu() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The menu, from `SECTIONS`: (href, name, subsections) for Giới thiệu and each top section."""
+    entries = [("/gioi-thieu", "Giới thiệu", [])]
+    for key, trail in SECTIONS.items():
+        if "/" not in key:
+            children = [sub[-1] for k, sub in SECTIONS.items() if k.startswith(key + "/")]
+            entries.append((*trail[-1], children))
+    return entries
+
+
+def _lead(draft: _Draft) -> _Block | None:
+    """The block of the article's first text paragraph (captions aside), if it is a plain paragraph.
+
+    None when the first text is pasted HTML (a Word body keeps its own bold first paragraph).
+    """
+    first = next((b for b in draft.blocks if b.texts and b.kind != "image"), None)
+    return first if first is not None and first.kind == "paragraph" else None
+
+
+def _json_ld(data: dict, css_class: str = "") -> str:
+    """A JSON-LD `<script>`: non-ASCII escaped as PHP's json_encode does, so any page charset carries it."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f'<script type="application/ld+json"{attribute}>{text}</script>'
+
+
+class _Markup:
+    """A site template: how the replica's content is written into pages, and what they then say.
+
+    Subclasses write pages; this base class holds the ground truth, which depends on the
+    markup only through `published`, `breadcrumb` and `paragraphs`.
+    """
+
+    name = ""
+    title_suffix = ""  # after a page's title in <title>; the home page's title stands alone
+
+    def full_title(self, title: str) -> str:
+        return title if title == HOME_TITLE else title + self.title_suffix
+
+    # ---- ground truth
+
+    def truth(self, draft: _Draft) -> ReplicaArticle:
+        """What a correct extraction of the draft's page in this markup yields."""
+        published, published_raw = self.published(draft)
+        breadcrumb = self.breadcrumb(draft)
+        return ReplicaArticle(
+            path=draft.path,
+            site_id=draft.site_id,
+            title=draft.title,
+            published=published,
+            published_raw=published_raw,
+            breadcrumb=breadcrumb,
+            category=breadcrumb[-1] if breadcrumb else None,
+            paragraphs=self.paragraphs(draft),
+            images=[dict(image) for image in draft.images],
+            attachments=[dict(a) for a in draft.attachments],
+            related=[r.path for r in draft.related],
+            body_links=list(draft.body_links),
+            variant=draft.variant,
+        )
+
+    def published(self, draft: _Draft) -> tuple[str, str]:
+        """(ISO 8601 in +07:00 of what the page states, the date as the page prints it)."""
+        return draft.published.isoformat(), draft.date_raw
+
+    def breadcrumb(self, draft: _Draft) -> list[str]:
+        return ["Trang chủ"] + [name for _, name in SECTIONS[draft.category]]
+
+    def paragraphs(self, draft: _Draft) -> list[str]:
+        return list(draft.paragraphs)
+
+    # ---- pages: every method returns HTML text
+
+    def page(self, path: str, title: str, main: str, latest: str, charset: str, head: str) -> str:
+        """The whole page: `main` in the site's shell, `latest` in its latest-news box, `head` in <head>."""
+        raise NotImplementedError
+
+    def latest(self, drafts: list[_Draft]) -> str:
+        """The items of the latest-news box."""
+        raise NotImplementedError
+
+    def body(self, draft: _Draft) -> str:
+        """The article's body, as its page and print view show it."""
+        raise NotImplementedError
+
+    def article(self, draft: _Draft, body: str) -> tuple[str, str]:
+        """The article page's main column and what it adds to <head>."""
+        raise NotImplementedError
+
+    def print_view(self, draft: _Draft, body: str, charset: str) -> str:
+        """`?print=1`: a page of its own that names the article as canonical."""
+        raise NotImplementedError
+
+    def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
+        raise NotImplementedError
+
+    def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
+        raise NotImplementedError
+
+    def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
+        """A document's page: its particulars as (label, HTML value) rows."""
+        raise NotImplementedError
+
+    def home(self, featured: _Draft, boxes: list[tuple[str, str, list[_Draft]]]) -> str:
+        """The home page: a featured article, then (section key, name, newest articles) boxes."""
+        raise NotImplementedError
+
+    def static_page(self, trail: tuple, heading: str, paragraphs: list[str]) -> str:
+        """A page without a date: a heading and paragraphs of inline HTML."""
+        raise NotImplementedError
+
+    def sitemap(self, trail: tuple, entries: list[tuple[str, str]]) -> str:
+        raise NotImplementedError
+
+    def search(self) -> str:
+        raise NotImplementedError
+
+    def not_found(self) -> str:
+        raise NotImplementedError
+
+
+# ---- snapshot: cchc.laichau.gov.vn as it is (the module functions are shared with crawler.hostile)
+
+
 def _breadcrumb(trail: tuple[tuple[str, str], ...]) -> str:
     links = ['<a href="/">Trang chủ</a>'] + [f'<a href="{href}">{_esc(name)}</a>' for href, name in trail]
     return '<div class="breadcrumb">' + ' <span class="sep">&raquo;</span> '.join(links) + "</div>"
@@ -1493,37 +1656,851 @@ def _pager(base: str, page: int, pages: int) -> str:
     """`<div class="pager">`: previous, up to ten page numbers, `Trang sau`; nothing for one page."""
     if pages <= 1:
         return ""
-
-    def href(number: int) -> str:
-        return base if number == 1 else f"{base}?page={number}"
-
-    parts = [f'<a href="{href(page - 1)}" class="prev">Trang trước</a>'] if page > 1 else []
-    first = max(1, min(page - 4, pages - 9))
-    for number in range(first, min(pages, first + 9) + 1):
+    parts = [f'<a href="{_page_href(base, page - 1)}" class="prev">Trang trước</a>'] if page > 1 else []
+    for number in _page_numbers(page, pages):
         active = ' class="active"' if number == page else ""
-        parts.append(f'<a href="{href(number)}"{active}>{number}</a>')
+        parts.append(f'<a href="{_page_href(base, number)}"{active}>{number}</a>')
     if page < pages:
-        parts.append(f'<a href="{href(page + 1)}" class="next">Trang sau</a>')
+        parts.append(f'<a href="{_page_href(base, page + 1)}" class="next">Trang sau</a>')
     return '\n<div class="pager">' + " ".join(parts) + "</div>"
 
 
-def _truth(draft: _Draft) -> ReplicaArticle:
-    breadcrumb = ["Trang chủ"] + [name for _, name in SECTIONS[draft.category]]
-    return ReplicaArticle(
-        path=draft.path,
-        site_id=draft.site_id,
-        title=draft.title,
-        published=draft.published.isoformat(),
-        published_raw=draft.date_raw,
-        breadcrumb=breadcrumb,
-        category=breadcrumb[-1],
-        paragraphs=list(draft.paragraphs),
-        images=[dict(image) for image in draft.images],
-        attachments=[dict(a) for a in draft.attachments],
-        related=[r.path for r in draft.related],
-        body_links=list(draft.body_links),
-        variant=draft.variant,
-    )
+class _Snapshot(_Markup):
+    """The markup of the site snapshot (templates `shell.html`, `print.html`): the real cchc.laichau.gov.vn."""
+
+    name = "snapshot"
+
+    def page(self, path: str, title: str, main: str, latest: str, charset: str, head: str) -> str:
+        return _render(_data_text("shell.html"), charset=charset, title=_esc(title), head_extra=head,
+                       viewstate=_viewstate(path), main=main, latest=latest)  # fmt: skip
+
+    def latest(self, drafts: list[_Draft]) -> str:
+        return "\n".join(_dated_item(d) for d in drafts)
+
+    def body(self, draft: _Draft) -> str:
+        if draft.raw_body is not None:
+            return draft.raw_body
+        return "\n".join(block.html for block in draft.blocks) + "\n<p>&nbsp;</p>\n<p>&nbsp;</p>\n"
+
+    def article(self, draft: _Draft, body: str) -> tuple[str, str]:
+        title, path = _esc(draft.title), draft.path
+        attachments = ""
+        if draft.attachments:
+            items = "\n".join(f'<li><a href="{a["url"]}" target="_blank">{_esc(a["name"])}</a></li>'
+                              for a in draft.attachments)  # fmt: skip
+            label = '<span class="label">Tệp đính kèm:</span>'
+            attachments = f'<div class="news-attachments">{label}<ul>\n{items}\n</ul></div>'
+        related = ""
+        if draft.related:
+            items = "\n".join(_dated_item(r) for r in draft.related)
+            related = (f'<div class="news-other">\n  <div class="title-box">Tin liên quan</div>\n  <ul>\n{items}\n'
+                       f"  </ul>\n</div>")  # fmt: skip
+        main = (
+            f"{_breadcrumb(SECTIONS[draft.category])}\n"
+            f'<div class="news-detail">\n'
+            f'  <h1 class="news-title">{title}</h1>\n'
+            f'  <div class="news-date">(Ngày đăng :{draft.date_raw})</div>\n'
+            f'  <div class="news-content">\n{body}  </div>\n'
+            f"  {attachments}\n"
+            f'  <div class="news-tools">\n'
+            f'    <a href="{path}?print=1" class="print">In bài viết</a>\n'
+            f'    <a href="mailto:?subject={_attr(draft.title[:40])}" class="email">Gửi email</a>\n'
+            f'    <a href="https://www.facebook.com/sharer/sharer.php?u={BASE}{path}" class="share-fb" '
+            f'target="_blank">Chia sẻ</a>\n'
+            f"  </div>\n"
+            f"</div>\n"
+            f"{related}"
+        )
+        return main, ""
+
+    def print_view(self, draft: _Draft, body: str, charset: str) -> str:
+        return _render(_data_text("print.html"), charset=charset, title=_esc(draft.title), path=draft.path,
+                       date=draft.date_raw, body=body)  # fmt: skip
+
+    def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
+        return f"{_breadcrumb(trail)}\n{_news_items(trail[-1][1], drafts)}{_pager(base, page, pages)}"
+
+    def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
+        return f"{_breadcrumb(trail)}\n{_document_items(trail[-1][1], documents)}{_pager(base, page, pages)}"
+
+    def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
+        table = "\n".join(f"    <tr><th>{th}</th><td>{td}</td></tr>" for th, td in rows)
+        return f'{_breadcrumb(trail)}\n<div class="doc-detail">\n  <table class="doc-info">\n{table}\n  </table>\n</div>'
+
+    def home(self, featured: _Draft, boxes: list[tuple[str, str, list[_Draft]]]) -> str:
+        parts = [
+            f'<div class="featured">\n  <a href="{featured.path}"><img src="{featured.thumb}" alt="" /></a>\n'
+            f'  <h2><a href="{featured.path}">{_esc(featured.title)}</a></h2>\n'
+            f"  <p>{_esc(_sapo(featured.lead_text, 201))}</p>\n</div>"
+        ]
+        for key, name, drafts in boxes:
+            links = "\n".join(f'<li><a href="{d.path}">{_esc(d.title)}</a></li>' for d in drafts)
+            parts.append(f'<div class="box-cat"><h3><a href="/{key}">{name}</a></h3><ul>\n{links}\n</ul></div>')
+        return "\n".join(parts)
+
+    def static_page(self, trail: tuple, heading: str, paragraphs: list[str]) -> str:
+        content = "".join(f"    <p>{p}</p>\n" for p in paragraphs)
+        return (f'{_breadcrumb(trail)}\n<div class="static-page">\n  <h1 class="page-title">{heading}</h1>\n'
+                f'  <div class="page-content">\n{content}  </div>\n</div>')  # fmt: skip
+
+    def sitemap(self, trail: tuple, entries: list[tuple[str, str]]) -> str:
+        links = "\n".join(f'    <li><a href="{_attr(href)}">{name}</a></li>' for href, name in entries)
+        return (f'{_breadcrumb(trail)}\n<div class="static-page">\n  <h1 class="page-title">Sơ đồ trang</h1>\n'
+                f'  <div class="page-content">\n  <ul class="sitemap">\n{links}\n  </ul>\n  </div>\n</div>')  # fmt: skip
+
+    def search(self) -> str:
+        return ('<div class="list-news search-result">\n  <h2 class="cat-title">Kết quả tìm kiếm</h2>\n'
+                "  <p>Vui lòng nhập từ khóa tìm kiếm.</p>\n</div>")  # fmt: skip
+
+    def not_found(self) -> str:
+        return '<div class="error"><h1>Không tìm thấy trang yêu cầu</h1></div>'
+
+
+# ---- portal: a DotNetNuke portal of another province
+
+
+class _Portal(_Markup):
+    """An ASP.NET/DotNetNuke provincial portal, as several provinces run.
+
+    The date comes before the title and names the weekday, to the minute
+    (`Thứ Sáu, 24/09/2021 - 08:15`); the title is an `<h2>` (no `<h1>` on an article
+    page); paragraphs are `<div>`s, the first text paragraph in bold leads the body; the
+    boxes are `module-N` modules known only by their headings (`Các tin khác`, `Tin mới`).
+    """
+
+    name = "portal"
+    title_suffix = " - CCHC Lai Châu"
+
+    def published(self, draft: _Draft) -> tuple[str, str]:
+        moment = draft.published.replace(second=0)  # the page shows no seconds
+        return moment.isoformat(), f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y - %H:%M}"
+
+    def paragraphs(self, draft: _Draft) -> list[str]:
+        lead = _lead(draft)
+        if lead is None:
+            return list(draft.paragraphs)
+        return [*lead.texts, *(text for block in draft.blocks if block is not lead for text in block.texts)]
+
+    def page(self, path: str, title: str, main: str, latest: str, charset: str, head: str) -> str:
+        items = []
+        for href, name, children in _menu():
+            sub = "".join(f'<li><a href="{h}">{_esc(n)}</a></li>' for h, n in children)
+            sub = f'<ul class="subMenu">{sub}</ul>' if sub else ""
+            items.append(f'      <li class="{"haschild" if sub else "item"}"><a href="{href}">{_esc(name)}</a>{sub}</li>')
+        menu = '    <ul class="dnn-menu">\n      <li class="item-home"><a href="/">Trang chủ</a></li>\n'
+        menu += "\n".join(items) + "\n    </ul>"
+        return _render(_data_text("portal/shell.html"), charset=charset, title=_esc(self.full_title(title)),
+                       path=_attr(path), viewstate=_viewstate(path), menu=menu, main=main, latest=latest)  # fmt: skip
+
+    @staticmethod
+    def _item(draft: _Draft) -> str:
+        return f'<li><a href="{draft.path}">{_esc(draft.title)}</a> <i>({_day(draft.published)})</i></li>'
+
+    def latest(self, drafts: list[_Draft]) -> str:
+        return "\n".join("          " + self._item(d) for d in drafts)
+
+    @staticmethod
+    def _breadcrumbs(trail: tuple) -> str:
+        items = ['<li><a href="/">Trang chủ</a></li>'] + [f'<li><a href="{h}">{_esc(n)}</a></li>' for h, n in trail]
+        return '<ul class="breadcrumbs">' + "".join(items) + "</ul>"
+
+    def body(self, draft: _Draft) -> str:
+        lead = _lead(draft)
+        parts = [f"<div><b>{lead.inner}</b></div>"] if lead is not None else []
+        for block in draft.blocks:
+            if block is lead:
+                continue
+            if block.kind == "paragraph":
+                style = f' style="{block.style}"' if block.style else ""
+                parts.append(f"<div{style}>{block.inner}</div>")
+            elif block.kind == "image":
+                image = block.image
+                parts.append(f'<div style="text-align: center;"><img src="{image["src"]}" alt="{_attr(image["alt"])}" '
+                             f'width="600" /></div>')  # fmt: skip
+                if image["caption"]:
+                    parts.append(f'<div style="text-align: center;"><i>{_esc(image["caption"])}</i></div>')
+            else:
+                parts.append(block.html)
+        return "\n".join(parts) + "\n<div>&nbsp;</div>"
+
+    def article(self, draft: _Draft, body: str) -> tuple[str, str]:
+        title, path = _esc(draft.title), draft.path
+        files = ""
+        if draft.attachments:
+            links = "<br />\n".join(f'<a href="{a["url"]}" target="_blank">{_esc(a["name"])}</a>' for a in draft.attachments)
+            files = f'  <div class="file-attach"><span class="file-label">Tài liệu đính kèm:</span><br />\n{links}</div>\n'
+        others = ""
+        if draft.related:
+            items = "\n".join("    " + self._item(r) for r in draft.related)
+            others = f'<div class="DnnModule DnnModule-1377 module-7">\n  <h3>Các tin khác</h3>\n  <ul>\n{items}\n  </ul>\n</div>\n'
+        share = (f'<a href="https://www.facebook.com/sharer/sharer.php?u={BASE}{path}" target="_blank">Facebook</a> '
+                 f'<a href="https://zalo.me/share?u={BASE}{path}" target="_blank">Zalo</a> | '
+                 f'<a href="{path}?print=1" target="_blank">In bài</a> | '
+                 f'<a href="mailto:?subject={_attr(draft.title[:40])}">Gửi email</a>')  # fmt: skip
+        main = (
+            f"{self._breadcrumbs(SECTIONS[draft.category])}\n"
+            f'<div class="DnnModule DnnModule-1375 module-1">\n<div class="article-detail">\n'
+            f'  <div class="date-detail">{self.published(draft)[1]}</div>\n'
+            f'  <h2 class="title-detail">{title}</h2>\n'
+            f'  <div class="detail-content">\n{body}\n  </div>\n'
+            f"{files}"
+            f'  <div class="social-share">Chia sẻ: {share}</div>\n'
+            f"</div>\n</div>\n"
+            f"{others}"
+        )
+        return main, ""
+
+    def print_view(self, draft: _Draft, body: str, charset: str) -> str:
+        return _render(_data_text("portal/print.html"), charset=charset, title=_esc(draft.title), path=draft.path,
+                       date=self.published(draft)[1], body=body)  # fmt: skip
+
+    def _pager(self, base: str, page: int, pages: int) -> str:
+        if pages <= 1:
+            return ""
+        parts = [f'<a href="{_page_href(base, page - 1)}" title="Trang trước">«</a>'] if page > 1 else []
+        for number in _page_numbers(page, pages):
+            link = f'<a href="{_page_href(base, number)}">{number}</a>'
+            parts.append(f'<span class="current">{number}</span>' if number == page else link)
+        if page < pages:
+            parts.append(f'<a href="{_page_href(base, page + 1)}" title="Trang sau">»</a>')
+        return '\n<div class="paging">' + " ".join(parts) + "</div>"
+
+    def _module(self, trail: tuple, heading: str, content: str) -> str:
+        return (f'{self._breadcrumbs(trail)}\n<div class="DnnModule DnnModule-1376 module-2">\n'
+                f'<div class="cate-header"><h2>{heading}</h2></div>\n{content}\n</div>')  # fmt: skip
+
+    def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
+        items = [
+            f'<li>\n  <a class="img-thumb" href="{d.path}"><img src="{d.thumb}" alt="{_attr(d.title)}" /></a>\n'
+            f'  <span class="time">{d.published:%d/%m/%Y %H:%M}</span>\n'
+            f'  <h3><a href="{d.path}">{_esc(d.title)}</a></h3>\n'
+            f'  <div class="summary">{_esc(_sapo(d.lead_text, 160))}</div>\n</li>'
+            for d in drafts
+        ]
+        content = '<ul class="list-articles">\n' + "\n".join(items) + "\n</ul>" if items else "<div>Chưa có tin bài.</div>"
+        heading = f'<a href="{base}">{_esc(trail[-1][1])}</a>'
+        return self._module(trail, heading, content + self._pager(base, page, pages))
+
+    def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
+        rows = "\n".join(
+            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'<td><a href="{d["path"]}">{_esc(d["summary"])}</a></td></tr>'
+            for d in documents
+        )
+        table = (f'<table class="vbpq-list" border="1" cellspacing="0">\n'
+                 f'<tr class="vbpq-head"><td>Số ký hiệu</td><td>Ngày ban hành</td><td>Trích yếu</td></tr>\n{rows}\n</table>')  # fmt: skip
+        return self._module(trail, _esc(trail[-1][1]), table + self._pager(base, page, pages))
+
+    def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
+        table = "\n".join(f'<tr><td class="vbpq-label">{label}</td><td>{value}</td></tr>' for label, value in rows)
+        return self._module(trail, "Chi tiết văn bản", f'<table class="vbpq-info">\n{table}\n</table>')
+
+    def home(self, featured: _Draft, boxes: list[tuple[str, str, list[_Draft]]]) -> str:
+        parts = [
+            f'<div class="DnnModule DnnModule-1370 module-9">\n<div class="hot-news">\n'
+            f'  <a href="{featured.path}"><img src="{featured.thumb}" alt="" /></a>\n'
+            f'  <h2 class="hot-title"><a href="{featured.path}">{_esc(featured.title)}</a></h2>\n'
+            f'  <div class="summary">{_esc(_sapo(featured.lead_text, 201))}</div>\n</div>\n</div>'
+        ]
+        for key, name, drafts in boxes:
+            links = "\n".join(f'  <li><a href="{d.path}">{_esc(d.title)}</a></li>' for d in drafts)
+            parts.append(f'<div class="DnnModule module-cat">\n<div class="cate-header"><h2><a href="/{key}">{name}</a>'
+                         f"</h2></div>\n<ul>\n{links}\n</ul>\n</div>")  # fmt: skip
+        return "\n".join(parts)
+
+    def static_page(self, trail: tuple, heading: str, paragraphs: list[str]) -> str:
+        content = "\n".join(f"<div>{p}</div>" for p in paragraphs)
+        return (f'{self._breadcrumbs(trail)}\n<div class="DnnModule DnnModule-1371 module-4">\n'
+                f'<h2 class="title-page">{heading}</h2>\n<div class="html-content">\n{content}\n</div>\n</div>')  # fmt: skip
+
+    def sitemap(self, trail: tuple, entries: list[tuple[str, str]]) -> str:
+        links = "\n".join(f'<li><a href="{_attr(href)}">{name}</a></li>' for href, name in entries)
+        return (f'{self._breadcrumbs(trail)}\n<div class="DnnModule DnnModule-1372 module-4">\n'
+                f'<h2 class="title-page">Sơ đồ cổng</h2>\n<ul class="site-map">\n{links}\n</ul>\n</div>')  # fmt: skip
+
+    def search(self) -> str:
+        return ('<div class="DnnModule module-4">\n<h2 class="title-page">Kết quả tìm kiếm</h2>\n'
+                "<div>Vui lòng nhập từ khóa tìm kiếm.</div>\n</div>")  # fmt: skip
+
+    def not_found(self) -> str:
+        return ('<div class="DnnModule module-4">\n<h2 class="title-page">Trang không tồn tại</h2>\n'
+                '<div>Địa chỉ bạn truy cập không tồn tại hoặc đã bị gỡ bỏ. <a href="/">Về trang chủ</a></div>\n</div>')  # fmt: skip
+
+
+# ---- html5: a modern theme with semantic elements and structured data
+
+
+class _Html5(_Markup):
+    """A modern HTML5 theme: `<article>`, `<time datetime>`, JSON-LD, Open Graph.
+
+    The headline is an `<h1>` inside the article's `<header>`; the visible date is the day
+    alone while `<time datetime>`, `article:published_time` and JSON-LD carry the exact
+    time; the body's paragraphs are text separated by `<br><br>` (no `<p>`), images are
+    `<figure>`s. Listings are `<article class="card">`s, which are no articles.
+    """
+
+    name = "html5"
+    title_suffix = " - Cải cách hành chính Lai Châu"
+
+    def published(self, draft: _Draft) -> tuple[str, str]:
+        return draft.published.isoformat(), _day(draft.published)
+
+    def page(self, path: str, title: str, main: str, latest: str, charset: str, head: str) -> str:
+        full = _attr(self.full_title(title))
+        head = head or f'<meta property="og:type" content="website">\n<meta property="og:title" content="{full}">'
+        items = []
+        for href, name, children in _menu():
+            sub = "".join(f'<li><a href="{h}">{_esc(n)}</a></li>' for h, n in children)
+            items.append(f'      <li><a href="{href}">{_esc(name)}</a>{f"<ul>{sub}</ul>" if sub else ""}</li>')
+        menu = '    <ul>\n      <li><a href="/">Trang chủ</a></li>\n' + "\n".join(items) + "\n    </ul>"
+        return _render(_data_text("html5/shell.html"), charset=charset, title=full, head=head, menu=menu,
+                       main=main, latest=latest)  # fmt: skip
+
+    @staticmethod
+    def _time(draft: _Draft) -> str:
+        return f'<time datetime="{draft.published.isoformat()}">{_day(draft.published)}</time>'
+
+    def _item(self, draft: _Draft) -> str:
+        return f'<li><a href="{draft.path}">{_esc(draft.title)}</a> {self._time(draft)}</li>'
+
+    def latest(self, drafts: list[_Draft]) -> str:
+        return "\n".join("      " + self._item(d) for d in drafts)
+
+    @staticmethod
+    def _breadcrumbs(trail: tuple) -> str:
+        items = ['<li><a href="/">Trang chủ</a></li>']
+        for index, (href, name) in enumerate(trail):
+            current = ' aria-current="page"' if index == len(trail) - 1 else ""
+            items.append(f'<li{current}><a href="{href}">{_esc(name)}</a></li>')
+        return '<nav aria-label="breadcrumb"><ol class="crumbs">' + "".join(items) + "</ol></nav>"
+
+    def body(self, draft: _Draft) -> str:
+        pieces, inline = [], False  # `inline`: the last piece was paragraph text, so the next one needs <br><br>
+        for block in draft.blocks:
+            if block.kind == "paragraph":
+                pieces.append(("<br><br>\n" if inline else "") + block.inner)
+                inline = True
+                continue
+            if block.kind == "image":
+                image = block.image
+                caption = f"<figcaption>{_esc(image['caption'])}</figcaption>" if image["caption"] else ""
+                html_ = (f'<figure class="image"><img src="{image["src"]}" alt="{_attr(image["alt"])}" '
+                         f'width="600" height="400" loading="lazy">{caption}</figure>')  # fmt: skip
+            else:
+                html_ = block.html
+            pieces.append(f"\n{html_}\n")
+            inline = False
+        return "".join(pieces).strip("\n")
+
+    def article(self, draft: _Draft, body: str) -> tuple[str, str]:
+        title, path, iso = _esc(draft.title), draft.path, draft.published.isoformat()
+        section = SECTIONS[draft.category][-1][1]
+        summary = _attr(_sapo(draft.lead_text, 200))
+        image = f'<meta property="og:image" content="{BASE}{draft.images[0]["src"]}">\n' if draft.images else ""
+        news = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": draft.title,
+            "datePublished": iso,
+            "dateModified": iso,
+            "articleSection": section,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": BASE + path},
+            "author": {"@type": "Organization", "name": "Sở Nội vụ tỉnh Lai Châu"},
+            "publisher": {"@type": "Organization", "name": "Trang thông tin điện tử cải cách hành chính tỉnh Lai Châu",
+                          "logo": {"@type": "ImageObject", "url": BASE + "/Portals/0/Images/banner-cchc.png"}},
+        }  # fmt: skip
+        if draft.images:
+            news["image"] = [BASE + i["src"] for i in draft.images]
+        trail = [("/", "Trang chủ"), *SECTIONS[draft.category]]
+        crumbs = {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": BASE + href}
+                                for n, (href, name) in enumerate(trail, 1)],
+        }  # fmt: skip
+        head = (
+            f'<link rel="canonical" href="{BASE}{path}">\n'
+            f'<meta name="description" content="{summary}">\n'
+            f'<meta property="og:type" content="article">\n'
+            f'<meta property="og:title" content="{_attr(self.full_title(draft.title))}">\n'
+            f'<meta property="og:description" content="{summary}">\n'
+            f'<meta property="og:url" content="{BASE}{path}">\n'
+            f"{image}"
+            f'<meta property="article:published_time" content="{iso}">\n'
+            f'<meta property="article:section" content="{_attr(section)}">\n'
+            f"{_json_ld(news)}\n{_json_ld(crumbs)}"
+        )
+        files = ""
+        if draft.attachments:
+            items = "\n".join(f'<li><a href="{a["url"]}" download>{_esc(a["name"])}</a></li>' for a in draft.attachments)
+            files = f'<section class="post-files">\n<h2>Tệp đính kèm</h2>\n<ul>\n{items}\n</ul>\n</section>\n'
+        related = ""
+        if draft.related:
+            items = "\n".join(self._item(r) for r in draft.related)
+            related = f'<section class="related">\n<h2>Bài viết liên quan</h2>\n<ul>\n{items}\n</ul>\n</section>\n'
+        main = (
+            f"{self._breadcrumbs(SECTIONS[draft.category])}\n"
+            f'<article class="post" itemscope itemtype="https://schema.org/NewsArticle">\n'
+            f'<header class="post-header">\n<h1 itemprop="headline">{title}</h1>\n'
+            f'<p class="post-meta"><time datetime="{iso}" itemprop="datePublished">{_day(draft.published)}</time></p>\n'
+            f"</header>\n"
+            f'<div class="post-body" itemprop="articleBody">\n{body}\n</div>\n'
+            f"{files}"
+            f'<footer class="post-tools"><a href="{path}?print=1">In bài viết</a> · '
+            f'<a href="mailto:?subject={_attr(draft.title[:40])}">Gửi email</a> · '
+            f'<a href="https://www.facebook.com/sharer/sharer.php?u={BASE}{path}" target="_blank" rel="noopener">'
+            f"Chia sẻ Facebook</a></footer>\n"
+            f"</article>\n"
+            f"{related}"
+        )
+        return main, head
+
+    def print_view(self, draft: _Draft, body: str, charset: str) -> str:
+        return _render(_data_text("html5/print.html"), charset=charset, title=_esc(draft.title), path=draft.path,
+                       datetime=draft.published.isoformat(), date=_day(draft.published), body=body)  # fmt: skip
+
+    def _pager(self, base: str, page: int, pages: int) -> str:
+        if pages <= 1:
+            return ""
+        parts = [f'<a rel="prev" href="{_page_href(base, page - 1)}">« Trước</a>'] if page > 1 else []
+        for number in _page_numbers(page, pages):
+            link = f'<a href="{_page_href(base, number)}">{number}</a>'
+            parts.append(f'<span aria-current="page">{number}</span>' if number == page else link)
+        if page < pages:
+            parts.append(f'<a rel="next" href="{_page_href(base, page + 1)}">Sau »</a>')
+        return '\n<nav class="pagination" aria-label="Phân trang">' + " ".join(parts) + "</nav>"
+
+    def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
+        cards = "\n".join(
+            f'<article class="card">\n<a class="card-thumb" href="{d.path}"><img src="{d.thumb}" alt="" loading="lazy"></a>\n'
+            f'<h3 class="card-title"><a href="{d.path}">{_esc(d.title)}</a></h3>\n{self._time(d)}\n'
+            f'<p class="card-summary">{_esc(_sapo(d.lead_text, 160))}</p>\n</article>'
+            for d in drafts
+        ) or "<p>Chưa có bài viết.</p>"
+        return (f'{self._breadcrumbs(trail)}\n<h1 class="archive-title">{_esc(trail[-1][1])}</h1>\n'
+                f'<div class="cards">\n{cards}\n</div>{self._pager(base, page, pages)}')  # fmt: skip
+
+    def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
+        rows = "\n".join(
+            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'<td>{_esc(d["summary"])}</td></tr>'
+            for d in documents
+        )
+        return (f'{self._breadcrumbs(trail)}\n<h1 class="archive-title">{_esc(trail[-1][1])}</h1>\n'
+                f'<table class="vb-table">\n<thead><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>'
+                f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table>{self._pager(base, page, pages)}")  # fmt: skip
+
+    def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
+        particulars = "\n".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
+        return (f'{self._breadcrumbs(trail)}\n<section class="vb-detail">\n<h1>{_esc(title)}</h1>\n'
+                f'<dl class="vb-meta">\n{particulars}\n</dl>\n</section>')  # fmt: skip
+
+    def home(self, featured: _Draft, boxes: list[tuple[str, str, list[_Draft]]]) -> str:
+        parts = [
+            f'<h1 class="visually-hidden">{HOME_TITLE}</h1>\n'
+            f'<article class="card card-featured">\n<a class="card-thumb" href="{featured.path}">'
+            f'<img src="{featured.thumb}" alt=""></a>\n'
+            f'<h2 class="card-title"><a href="{featured.path}">{_esc(featured.title)}</a></h2>\n{self._time(featured)}\n'
+            f'<p class="card-summary">{_esc(_sapo(featured.lead_text, 201))}</p>\n</article>'
+        ]
+        for key, name, drafts in boxes:
+            links = "\n".join(f'<li><a href="{d.path}">{_esc(d.title)}</a></li>' for d in drafts)
+            parts.append(f'<section class="home-section">\n<h2><a href="/{key}">{name}</a></h2>\n<ul>\n{links}\n</ul>\n</section>')
+        return "\n".join(parts)
+
+    def static_page(self, trail: tuple, heading: str, paragraphs: list[str]) -> str:
+        content = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+        return (f'{self._breadcrumbs(trail)}\n<article class="page">\n<h1 class="page-heading">{heading}</h1>\n'
+                f'<div class="page-body">\n{content}\n</div>\n</article>')  # fmt: skip
+
+    def sitemap(self, trail: tuple, entries: list[tuple[str, str]]) -> str:
+        links = "\n".join(f'<li><a href="{_attr(href)}">{name}</a></li>' for href, name in entries)
+        return (f'{self._breadcrumbs(trail)}\n<article class="page">\n<h1 class="page-heading">Sơ đồ trang</h1>\n'
+                f'<ul class="site-tree">\n{links}\n</ul>\n</article>')  # fmt: skip
+
+    def search(self) -> str:
+        return '<section class="search-results">\n<h1>Kết quả tìm kiếm</h1>\n<p>Vui lòng nhập từ khóa tìm kiếm.</p>\n</section>'
+
+    def not_found(self) -> str:
+        return ('<section class="error-404">\n<h1>Không tìm thấy trang</h1>\n'
+                '<p>Trang bạn tìm không tồn tại. <a href="/">Về trang chủ</a></p>\n</section>')  # fmt: skip
+
+
+# ---- table: an old site laid out in nested tables
+
+
+class _Table(_Markup):
+    """An old portal laid out in nested `<table>`s, as many district sites still are.
+
+    No breadcrumb and no heading element: the title is a bold `<span>` in `td.tieude`,
+    the date is the day alone (`Cập nhật ngày: 24-09-2021`, or `Ngày 24 tháng 9 năm 2021`
+    on one article in three); related articles are `Tin đã đưa`, listings are bare rows.
+    """
+
+    name = "table"
+    title_suffix = " | Cổng thông tin cải cách hành chính tỉnh Lai Châu"
+    TITLE_SPAN = '<span style="font-weight:bold;font-size:16px">'
+
+    def published(self, draft: _Draft) -> tuple[str, str]:
+        day = draft.published.replace(hour=0, minute=0, second=0)
+        return day.isoformat(), self._date(draft).removeprefix("Cập nhật ngày: ")
+
+    @staticmethod
+    def _date(draft: _Draft) -> str:
+        """The date line under the title; its two spellings are told apart by the site id."""
+        moment = draft.published
+        if draft.site_id % 3 == 0:
+            return f"Ngày {moment.day} tháng {moment.month} năm {moment.year}"
+        return f"Cập nhật ngày: {moment:%d-%m-%Y}"
+
+    def breadcrumb(self, draft: _Draft) -> list[str]:
+        return []
+
+    def page(self, path: str, title: str, main: str, latest: str, charset: str, head: str) -> str:
+        rows = []
+        for href, name, children in _menu():
+            rows.append(f'        <tr><td class="menutrai"><a href="{href}">{_esc(name)}</a></td></tr>')
+            rows += [f'        <tr><td class="menucon">&nbsp;&nbsp;- <a href="{h}">{_esc(n)}</a></td></tr>'
+                     for h, n in children]  # fmt: skip
+        return _render(_data_text("table/shell.html"), charset=charset, title=_esc(self.full_title(title)),
+                       menu="\n".join(rows), main=main, latest=latest)  # fmt: skip
+
+    def latest(self, drafts: list[_Draft]) -> str:
+        return "\n".join(f'        <tr><td class="tinmoi"><a href="{d.path}">{_esc(d.title)}</a></td></tr>' for d in drafts)
+
+    @staticmethod
+    def _row(draft: _Draft) -> str:
+        return f'  <tr><td>- <a href="{draft.path}">{_esc(draft.title)}</a> ({_day(draft.published)})</td></tr>'
+
+    def _titled(self, title: str, rows: str) -> str:
+        """A box: its title row in bold, then `rows`."""
+        return (f'<table width="100%" border="0" cellspacing="0" cellpadding="4">\n'
+                f'  <tr><td class="tieude">{self.TITLE_SPAN}{title}</span></td></tr>\n{rows}\n</table>')  # fmt: skip
+
+    def body(self, draft: _Draft) -> str:
+        parts = []
+        for block in draft.blocks:
+            if block.kind == "paragraph":
+                # An old editor writes `align` where the snapshot's writes a style.
+                match = re.fullmatch(r"text-align: (\w+);", block.style)
+                align = f' align="{match[1]}"' if match else ""
+                parts.append(f"<p{align}>{block.inner}</p>")
+            elif block.kind == "image":
+                image = block.image
+                parts.append(f'<p align="center"><img src="{image["src"]}" alt="{_attr(image["alt"])}" border="0" '
+                             f'width="500"></p>')  # fmt: skip
+                if image["caption"]:
+                    parts.append(f'<p align="center"><i>{_esc(image["caption"])}</i></p>')
+            else:
+                parts.append(block.html)
+        return "\n".join(parts)
+
+    def article(self, draft: _Draft, body: str) -> tuple[str, str]:
+        path = draft.path
+        rows = [f'  <tr><td class="ngaydang"><i>{self._date(draft)}</i></td></tr>',
+                f'  <tr><td class="noidung">\n{body}\n  </td></tr>']  # fmt: skip
+        if draft.attachments:
+            links = "<br>\n".join(f'<a href="{a["url"]}">{_esc(a["name"])}</a>' for a in draft.attachments)
+            rows.append(f'  <tr><td class="dinhkem"><b>File đính kèm:</b><br>\n{links}</td></tr>')
+        rows.append(f'  <tr><td align="right"><a href="{path}?print=1">[In trang]</a> '
+                    f'<a href="mailto:?subject={_attr(draft.title[:40])}">[Gửi email]</a> '
+                    f'<a href="javascript:history.back()">[Quay lại]</a></td></tr>')  # fmt: skip
+        main = self._titled(_esc(draft.title), "\n".join(rows))
+        if draft.related:
+            items = "\n".join(self._row(r) for r in draft.related)
+            main += (f'\n<table width="100%" border="0" cellspacing="0" cellpadding="3">\n'
+                     f'  <tr><td class="tieudebox">Tin đã đưa</td></tr>\n{items}\n</table>')  # fmt: skip
+        return main, ""
+
+    def print_view(self, draft: _Draft, body: str, charset: str) -> str:
+        return _render(_data_text("table/print.html"), charset=charset, title=_esc(draft.title), path=draft.path,
+                       date=self._date(draft), body=body)  # fmt: skip
+
+    @staticmethod
+    def _pager(base: str, page: int, pages: int) -> str:
+        if pages <= 1:
+            return ""
+        numbers = [f"<b>{n}</b>" if n == page else f'<a href="{_page_href(base, n)}">{n}</a>'
+                   for n in _page_numbers(page, pages)]  # fmt: skip
+        return f'\n  <tr><td class="phantrang" align="center">Trang: {" ".join(numbers)}</td></tr>'
+
+    def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
+        rows = "\n".join(self._row(d) for d in drafts) or "  <tr><td>Chưa có tin.</td></tr>"
+        return (f'<table width="100%" border="0" cellspacing="0" cellpadding="3">\n'
+                f'  <tr><td class="tieudebox">{_esc(trail[-1][1])}</td></tr>\n{rows}{self._pager(base, page, pages)}\n</table>')  # fmt: skip
+
+    def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
+        rows = "\n".join(
+            f'  <tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'<td>{_esc(d["summary"])}</td></tr>'
+            for d in documents
+        )
+        pager = self._pager(base, page, pages).replace("<td ", '<td colspan="3" ')
+        return (f'<table width="100%" border="1" cellspacing="0" cellpadding="3" bordercolor="#CCCCCC">\n'
+                f'  <tr><td colspan="3" class="tieudebox">{_esc(trail[-1][1])}</td></tr>\n'
+                f"  <tr><td><b>Số ký hiệu</b></td><td><b>Ngày ban hành</b></td><td><b>Trích yếu</b></td></tr>\n"
+                f"{rows}{pager}\n</table>")  # fmt: skip
+
+    def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
+        cells = "\n".join(f'    <tr><td width="30%"><b>{label}</b></td><td>{value}</td></tr>' for label, value in rows)
+        inner = f'  <tr><td><table width="100%" border="1" cellspacing="0" cellpadding="4">\n{cells}\n  </table></td></tr>'
+        return self._titled(_esc(title), inner)
+
+    def home(self, featured: _Draft, boxes: list[tuple[str, str, list[_Draft]]]) -> str:
+        parts = [
+            f'<table width="100%" border="0" cellspacing="0" cellpadding="4">\n'
+            f'  <tr><td class="tinnoibat"><a href="{featured.path}"><img src="{featured.thumb}" align="left" '
+            f'width="180" border="0" alt=""></a><a href="{featured.path}"><b>{_esc(featured.title)}</b></a><br>\n'
+            f"  {_esc(_sapo(featured.lead_text, 201))}</td></tr>\n</table>"
+        ]
+        for key, name, drafts in boxes:
+            rows = "\n".join(f'  <tr><td>- <a href="{d.path}">{_esc(d.title)}</a></td></tr>' for d in drafts)
+            parts.append(f'<table width="100%" border="0" cellspacing="0" cellpadding="3">\n'
+                         f'  <tr><td class="tieudebox"><a href="/{key}">{name}</a></td></tr>\n{rows}\n</table>')  # fmt: skip
+        return "\n".join(parts)
+
+    def static_page(self, trail: tuple, heading: str, paragraphs: list[str]) -> str:
+        content = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+        return self._titled(heading, f'  <tr><td class="noidung">\n{content}\n  </td></tr>')
+
+    def sitemap(self, trail: tuple, entries: list[tuple[str, str]]) -> str:
+        rows = "\n".join(f'  <tr><td>- <a href="{_attr(href)}">{name}</a></td></tr>' for href, name in entries)
+        return self._titled("Sơ đồ site", rows)
+
+    def search(self) -> str:
+        return self._titled("Tìm kiếm", "  <tr><td>Vui lòng nhập từ khóa tìm kiếm.</td></tr>")
+
+    def not_found(self) -> str:
+        return self._titled("Không tìm thấy trang", '  <tr><td>Trang không tồn tại. <a href="/">Về trang chủ</a></td></tr>')
+
+
+# ---- wordpress: a WordPress theme with Yoast SEO and Jetpack
+
+MONTHS = ("Một", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Mười Một", "Mười Hai")
+
+
+class _WordPress(_Markup):
+    """A WordPress site (a default-like theme, Yoast SEO, Jetpack), as some departments run.
+
+    `h1.entry-title`; `time.entry-date.published` shows the day in words (`24 Tháng Chín,
+    2021`) and carries the exact time in `datetime`, beside a `time.updated` of a later
+    edit that is not the publication. Jetpack's share buttons (`.sharedaddy`) and its
+    `Bài viết liên quan` sit inside `div.entry-content`, after the text. The Yoast
+    breadcrumb ends with the post's own title, which is no section: the ground truth's
+    breadcrumb stops at the category. Listings are `<article>`s with `entry-title`s too,
+    and static pages are `<article>`s without a date.
+    """
+
+    name = "wordpress"
+    title_suffix = " – Cải cách hành chính Lai Châu"
+
+    @staticmethod
+    def _words(moment: datetime) -> str:
+        return f"{moment.day} Tháng {MONTHS[moment.month - 1]}, {moment.year}"
+
+    @staticmethod
+    def _updated(draft: _Draft) -> datetime:
+        """When the post was last edited: hours after it was published."""
+        return draft.published + timedelta(hours=1 + draft.site_id % 47, minutes=draft.site_id % 60)
+
+    def published(self, draft: _Draft) -> tuple[str, str]:
+        return draft.published.isoformat(), self._words(draft.published)
+
+    def page(self, path: str, title: str, main: str, latest: str, charset: str, head: str) -> str:
+        items = []
+        for href, name, children in _menu():
+            sub = "".join(f'<li class="menu-item"><a href="{h}">{_esc(n)}</a></li>' for h, n in children)
+            sub = f'<ul class="sub-menu">{sub}</ul>' if sub else ""
+            items.append(f'      <li class="menu-item"><a href="{href}">{_esc(name)}</a>{sub}</li>')
+        menu = ('    <ul id="primary-menu" class="menu">\n      <li class="menu-item"><a href="/">Trang chủ</a></li>\n'
+                + "\n".join(items) + "\n    </ul>")  # fmt: skip
+        kind = "single single-post" if head else "home blog" if path == "/" else "archive"  # WordPress's body classes
+        return _render(_data_text("wordpress/shell.html"), charset=charset, title=_esc(self.full_title(title)),
+                       head=head, body_class=kind, menu=menu, main=main, latest=latest)  # fmt: skip
+
+    def latest(self, drafts: list[_Draft]) -> str:
+        return "\n".join(f'      <li><a href="{d.path}">{_esc(d.title)}</a> <span class="post-date">'
+                         f"{self._words(d.published)}</span></li>" for d in drafts)  # fmt: skip
+
+    @staticmethod
+    def _breadcrumbs(trail: tuple, last: str | None = None) -> str:
+        """Yoast's breadcrumb: links, ` » ` between, the current page as plain text at the end."""
+        links = [("/", "Trang chủ"), *trail]
+        if last is None:  # a section's own page: its name ends the trail
+            links, last = links[:-1], links[-1][1]
+        parts = [f'<span><a href="{href}">{_esc(name)}</a></span>' for href, name in links]
+        parts.append(f'<span class="breadcrumb_last" aria-current="page">{_esc(last)}</span>')
+        return f'<nav class="yoast-breadcrumbs" aria-label="Breadcrumbs"><span>{" » ".join(parts)}</span></nav>'
+
+    def _time(self, moment: datetime, kind: str = "entry-date published") -> str:
+        return f'<time class="{kind}" datetime="{moment.isoformat()}">{self._words(moment)}</time>'
+
+    def body(self, draft: _Draft) -> str:
+        parts = []
+        for block in draft.blocks:
+            if block.kind == "image":
+                image = block.image
+                caption = f'<figcaption class="wp-element-caption">{_esc(image["caption"])}</figcaption>' if image["caption"] else ""
+                parts.append(f'<figure class="wp-block-image size-large"><img decoding="async" src="{image["src"]}" '
+                             f'alt="{_attr(image["alt"])}" width="600" height="400">{caption}</figure>')  # fmt: skip
+            else:  # the classic editor keeps the snapshot's <p style="…">, lists and Word's HTML alike
+                parts.append(block.html)
+        return "\n".join(parts)
+
+    def article(self, draft: _Draft, body: str) -> tuple[str, str]:
+        title, path, iso = _esc(draft.title), draft.path, draft.published.isoformat()
+        trail = SECTIONS[draft.category]
+        section_href, section = trail[-1]
+        category = f'<a href="{section_href}" rel="category tag">{_esc(section)}</a>'
+        graph = [
+            {"@type": "Article", "@id": f"{BASE}{path}#article", "headline": draft.title, "datePublished": iso,
+             "dateModified": self._updated(draft).isoformat(), "articleSection": [section],
+             "author": {"name": "Ban biên tập"}, "inLanguage": "vi"},
+            {"@type": "WebPage", "@id": BASE + path, "url": BASE + path, "name": self.full_title(draft.title),
+             "breadcrumb": {"@id": f"{BASE}{path}#breadcrumb"}},
+            {"@type": "BreadcrumbList", "@id": f"{BASE}{path}#breadcrumb", "itemListElement": [
+                *({"@type": "ListItem", "position": n, "name": name, "item": BASE + href}
+                  for n, (href, name) in enumerate([("/", "Trang chủ"), *trail], 1)),
+                {"@type": "ListItem", "position": len(trail) + 2, "name": draft.title}]},
+        ]  # fmt: skip
+        head = (
+            f'<link rel="canonical" href="{BASE}{path}" />\n'
+            f'<meta property="og:type" content="article" />\n'
+            f'<meta property="og:title" content="{_attr(draft.title)}" />\n'
+            f'<meta property="article:published_time" content="{iso}" />\n'
+            f'<meta property="article:modified_time" content="{self._updated(draft).isoformat()}" />\n'
+            f'{_json_ld({"@context": "https://schema.org", "@graph": graph}, "yoast-schema-graph")}'
+        )
+        share = (
+            '<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block sd-social">'
+            '<h3 class="sd-title">Chia sẻ:</h3><div class="sd-content"><ul>'
+            f'<li class="share-facebook"><a href="https://www.facebook.com/sharer.php?u={BASE}{path}" target="_blank">'
+            f'Facebook</a></li><li class="share-print"><a href="{path}?print=1" target="_blank">In</a></li>'
+            f'<li class="share-email"><a href="mailto:?subject={_attr(draft.title[:40])}">Email</a></li>'
+            "</ul></div></div></div>"
+        )
+        related = ""
+        if draft.related:
+            posts = "\n".join(
+                f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title"><a class="jp-relatedposts-post-a" '
+                f'href="{r.path}">{_esc(r.title)}</a></h4><p class="jp-relatedposts-post-date">{_day(r.published)}</p></div>'
+                for r in draft.related
+            )
+            related = (f'\n<div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline">'
+                       f"<em>Bài viết liên quan</em></h3>\n<div class=\"jp-relatedposts-items\">\n{posts}\n</div></div>")  # fmt: skip
+        files = ""
+        if draft.attachments:
+            links = "\n".join(f'<li><a href="{a["url"]}">{_esc(a["name"])}</a></li>' for a in draft.attachments)
+            files = f'<div class="post-attachments"><h2>Tệp đính kèm</h2>\n<ul>\n{links}\n</ul></div>\n'
+        main = (
+            f"{self._breadcrumbs(trail, draft.title)}\n"
+            f'<article id="post-{draft.site_id}" class="post-{draft.site_id} post type-post status-publish hentry">\n'
+            f'<header class="entry-header">\n<div class="entry-categories">{category}</div>\n'
+            f'<h1 class="entry-title">{title}</h1>\n'
+            f'<div class="entry-meta"><span class="posted-on">Đăng ngày <a href="{path}" rel="bookmark">'
+            f'{self._time(draft.published)}{self._time(self._updated(draft), "updated")}</a></span> '
+            f'<span class="byline">bởi <span class="author vcard"><a class="url fn n" href="/gioi-thieu">Ban biên tập</a>'
+            f"</span></span></div>\n</header>\n"
+            f'<div class="entry-content">\n{body}\n{share}{related}\n</div>\n'
+            f"{files}"
+            f'<footer class="entry-footer"><span class="cat-links">Chuyên mục: {category}</span></footer>\n'
+            f"</article>"
+        )
+        return main, head
+
+    def print_view(self, draft: _Draft, body: str, charset: str) -> str:
+        return _render(_data_text("wordpress/print.html"), charset=charset, title=_esc(draft.title), path=draft.path,
+                       datetime=draft.published.isoformat(), date=self._words(draft.published), body=body)  # fmt: skip
+
+    @staticmethod
+    def _pager(base: str, page: int, pages: int) -> str:
+        if pages <= 1:
+            return ""
+        links = [f'<a class="prev page-numbers" href="{_page_href(base, page - 1)}">« Trước</a>'] if page > 1 else []
+        for number in _page_numbers(page, pages):
+            if number == page:
+                links.append(f'<span aria-current="page" class="page-numbers current">{number}</span>')
+            else:
+                links.append(f'<a class="page-numbers" href="{_page_href(base, number)}">{number}</a>')
+        if page < pages:
+            links.append(f'<a class="next page-numbers" href="{_page_href(base, page + 1)}">Tiếp »</a>')
+        return ('\n<nav class="navigation pagination" aria-label="Phân trang bài viết">'
+                f'<h2 class="screen-reader-text">Phân trang bài viết</h2><div class="nav-links">{"".join(links)}</div></nav>')  # fmt: skip
+
+    def _archive(self, trail: tuple, content: str) -> str:
+        return (f'{self._breadcrumbs(trail)}\n<header class="page-header"><h1 class="page-title">Chuyên mục: '
+                f"<span>{_esc(trail[-1][1])}</span></h1></header>\n{content}")  # fmt: skip
+
+    def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
+        posts = "\n".join(
+            f'<article id="post-{d.site_id}" class="post-{d.site_id} post type-post status-publish hentry">\n'
+            f'<header class="entry-header"><h2 class="entry-title"><a href="{d.path}" rel="bookmark">{_esc(d.title)}</a></h2>\n'
+            f'<div class="entry-meta"><span class="posted-on"><a href="{d.path}" rel="bookmark">{self._time(d.published)}'
+            f"</a></span></div></header>\n"
+            f'<div class="entry-summary"><p>{_esc(_sapo(d.lead_text, 160))} [&hellip;]</p></div>\n</article>'
+            for d in drafts
+        ) or '<section class="no-results not-found"><p>Chưa có bài viết.</p></section>'
+        return self._archive(trail, posts + self._pager(base, page, pages))
+
+    def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
+        rows = "\n".join(
+            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td><td>{_esc(d["summary"])}</td></tr>'
+            for d in documents
+        )
+        table = (f'<table class="vb-list"><thead><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>'
+                 f"</thead>\n<tbody>\n{rows}\n</tbody></table>")  # fmt: skip
+        return self._archive(trail, table + self._pager(base, page, pages))
+
+    def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
+        cells = "\n".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)
+        return (f"{self._breadcrumbs(trail, title)}\n<article class=\"van-ban type-van-ban status-publish hentry\">\n"
+                f'<header class="entry-header"><h1 class="entry-title">{_esc(title)}</h1></header>\n'
+                f'<div class="entry-content">\n<table class="vb-info"><tbody>\n{cells}\n</tbody></table>\n</div>\n</article>')  # fmt: skip
+
+    def home(self, featured: _Draft, boxes: list[tuple[str, str, list[_Draft]]]) -> str:
+        parts = [
+            f'<article class="post sticky hentry">\n<header class="entry-header"><h2 class="entry-title">'
+            f'<a href="{featured.path}" rel="bookmark">{_esc(featured.title)}</a></h2>\n'
+            f'<div class="entry-meta">{self._time(featured.published)}</div></header>\n'
+            f'<div class="post-thumbnail"><img src="{featured.thumb}" alt=""></div>\n'
+            f'<div class="entry-summary"><p>{_esc(_sapo(featured.lead_text, 201))} [&hellip;]</p></div>\n</article>'
+        ]
+        for key, name, drafts in boxes:
+            links = "\n".join(f'<li><a href="{d.path}">{_esc(d.title)}</a></li>' for d in drafts)
+            parts.append(f'<section class="home-category"><h2 class="home-category-title"><a href="/{key}">{name}</a>'
+                         f"</h2>\n<ul>\n{links}\n</ul></section>")  # fmt: skip
+        return "\n".join(parts)
+
+    def _page(self, trail: tuple, heading: str, content: str) -> str:
+        return (f'{self._breadcrumbs(trail)}\n<article class="page type-page status-publish hentry">\n'
+                f'<header class="entry-header"><h1 class="entry-title">{heading}</h1></header>\n'
+                f'<div class="entry-content">\n{content}\n</div>\n</article>')  # fmt: skip
+
+    def static_page(self, trail: tuple, heading: str, paragraphs: list[str]) -> str:
+        return self._page(trail, heading, "\n".join(f"<p>{p}</p>" for p in paragraphs))
+
+    def sitemap(self, trail: tuple, entries: list[tuple[str, str]]) -> str:
+        links = "\n".join(f'<li class="page_item"><a href="{_attr(href)}">{name}</a></li>' for href, name in entries)
+        return self._page(trail, "Sơ đồ trang", f"<ul>\n{links}\n</ul>")
+
+    def search(self) -> str:
+        return ('<section class="no-results not-found"><header class="page-header"><h1 class="page-title">Tìm kiếm</h1>'
+                "</header>\n<p>Vui lòng nhập từ khóa tìm kiếm.</p></section>")  # fmt: skip
+
+    def not_found(self) -> str:
+        return ('<section class="error-404 not-found"><header class="page-header"><h1 class="page-title">'
+                'Không tìm thấy trang</h1></header>\n<p>Trang bạn tìm không tồn tại. <a href="/">Về trang chủ</a></p></section>')  # fmt: skip
+
+
+_MARKUP_CLASSES: dict[str, type[_Markup]] = {cls.name: cls for cls in (_Snapshot, _Portal, _Html5, _Table, _WordPress)}
+# Every markup `build_replica` can render; "snapshot" is the real site's.
+MARKUPS = tuple(_MARKUP_CLASSES)
+
+
+def _about_page() -> tuple[str, list[str]]:
+    """The real `Giới thiệu` page's heading and paragraphs (inline HTML), from the snapshot."""
+    text = _data_text("snapshot/static-gioi-thieu.html")
+    return re.search(r'<h1 class="page-title">(.*?)</h1>', text)[1], re.findall(r"<p>(.*?)</p>", text)
 
 
 def _token(rng: random.Random, length: int) -> str:
@@ -1546,9 +2523,14 @@ def seed_text_paragraphs(text: str) -> list[str]:
     return [unicodedata.normalize("NFC", p) for p in paragraphs if p]
 
 
-def build_replica(n_articles: int = 300, seed: int = 2021) -> Replica:
-    """Build the replica site with `n_articles` articles; the same arguments give an equal replica."""
-    return _Builder(n_articles, seed).build()
+def build_replica(n_articles: int = 300, seed: int = 2021, markup: str = "snapshot") -> Replica:
+    """Build the replica site with `n_articles` articles; the same arguments give an equal replica.
+
+    `markup` (one of `MARKUPS`) is the template the pages are written in: the same seed
+    gives the same articles in every markup, and each replica's ground truth is what a
+    correct extraction of its own markup yields.
+    """
+    return _Builder(n_articles, seed, markup).build()
 
 
 # --------------------------------------------------------------------------------------
@@ -1677,16 +2659,19 @@ class ReplicaServer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m crawler.replica [--port N] [--articles N]`: serve the replica until Ctrl-C."""
+    """`python -m crawler.replica [--port N] [--articles N] [--markup NAME]`: serve the replica until Ctrl-C."""
     parser = argparse.ArgumentParser(prog="python -m crawler.replica", description=main.__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     parser.add_argument("--articles", type=int, default=300, help="number of articles (default 300)")
     parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--markup", choices=MARKUPS, default="snapshot",
+                        help="the pages' template: the real site's (default) or another portal's")  # fmt: skip
     args = parser.parse_args(argv)
-    replica = build_replica(args.articles, args.seed)
+    replica = build_replica(args.articles, args.seed, args.markup)
     server = ReplicaServer(replica, args.host, args.port).start()
-    print(f"Replica of cchc.laichau.gov.vn ({len(replica.articles)} articles) at {server.url}/", flush=True)
+    print(f"Replica of cchc.laichau.gov.vn ({len(replica.articles)} articles, {replica.markup} markup) "
+          f"at {server.url}/", flush=True)  # fmt: skip
     server.serve_until_interrupted()
 
 
