@@ -1827,12 +1827,15 @@ class _Portal(_Markup):
         title, path = _esc(draft.title), draft.path
         files = ""
         if draft.attachments:
-            links = "<br />\n".join(f'<a href="{a["url"]}" target="_blank">{_esc(a["name"])}</a>' for a in draft.attachments)
-            files = f'  <div class="file-attach"><span class="file-label">Tài liệu đính kèm:</span><br />\n{links}</div>\n'
+            links = "<br />\n".join(f'<a href="{a["url"]}" target="_blank">{_esc(a["name"])}</a>'
+                                    for a in draft.attachments)  # fmt: skip
+            label = '<span class="file-label">Tài liệu đính kèm:</span>'
+            files = f'  <div class="file-attach">{label}<br />\n{links}</div>\n'
         others = ""
         if draft.related:
             items = "\n".join("    " + self._item(r) for r in draft.related)
-            others = f'<div class="DnnModule DnnModule-1377 module-7">\n  <h3>Các tin khác</h3>\n  <ul>\n{items}\n  </ul>\n</div>\n'
+            others = (f'<div class="DnnModule DnnModule-1377 module-7">\n  <h3>Các tin khác</h3>\n'
+                      f"  <ul>\n{items}\n  </ul>\n</div>\n")  # fmt: skip
         share = (f'<a href="https://www.facebook.com/sharer/sharer.php?u={BASE}{path}" target="_blank">Facebook</a> '
                  f'<a href="https://zalo.me/share?u={BASE}{path}" target="_blank">Zalo</a> | '
                  f'<a href="{path}?print=1" target="_blank">In bài</a> | '
@@ -1877,7 +1880,9 @@ class _Portal(_Markup):
             f'  <div class="summary">{_esc(_sapo(d.lead_text, 160))}</div>\n</li>'
             for d in drafts
         ]
-        content = '<ul class="list-articles">\n' + "\n".join(items) + "\n</ul>" if items else "<div>Chưa có tin bài.</div>"
+        content = "<div>Chưa có tin bài.</div>"
+        if items:
+            content = '<ul class="list-articles">\n' + "\n".join(items) + "\n</ul>"
         heading = f'<a href="{base}">{_esc(trail[-1][1])}</a>'
         return self._module(trail, heading, content + self._pager(base, page, pages))
 
@@ -1888,7 +1893,8 @@ class _Portal(_Markup):
             for d in documents
         )
         table = (f'<table class="vbpq-list" border="1" cellspacing="0">\n'
-                 f'<tr class="vbpq-head"><td>Số ký hiệu</td><td>Ngày ban hành</td><td>Trích yếu</td></tr>\n{rows}\n</table>')  # fmt: skip
+                 f'<tr class="vbpq-head"><td>Số ký hiệu</td><td>Ngày ban hành</td><td>Trích yếu</td></tr>\n'
+                 f"{rows}\n</table>")  # fmt: skip
         return self._module(trail, _esc(trail[-1][1]), table + self._pager(base, page, pages))
 
     def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
@@ -1924,7 +1930,8 @@ class _Portal(_Markup):
 
     def not_found(self) -> str:
         return ('<div class="DnnModule module-4">\n<h2 class="title-page">Trang không tồn tại</h2>\n'
-                '<div>Địa chỉ bạn truy cập không tồn tại hoặc đã bị gỡ bỏ. <a href="/">Về trang chủ</a></div>\n</div>')  # fmt: skip
+                "<div>Địa chỉ bạn truy cập không tồn tại hoặc đã bị gỡ bỏ. "
+                '<a href="/">Về trang chủ</a></div>\n</div>')  # fmt: skip
 
 
 # ---- html5: a modern theme with semantic elements and structured data
@@ -2006,7 +2013,7 @@ class _Html5(_Markup):
             "articleSection": section,
             "mainEntityOfPage": {"@type": "WebPage", "@id": BASE + path},
             "author": {"@type": "Organization", "name": "Sở Nội vụ tỉnh Lai Châu"},
-            "publisher": {"@type": "Organization", "name": "Trang thông tin điện tử cải cách hành chính tỉnh Lai Châu",
+            "publisher": {"@type": "Organization", "name": HOME_TITLE,
                           "logo": {"@type": "ImageObject", "url": BASE + "/Portals/0/Images/banner-cchc.png"}},
         }  # fmt: skip
         if draft.images:
@@ -2072,7 +2079,8 @@ class _Html5(_Markup):
 
     def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
         cards = "\n".join(
-            f'<article class="card">\n<a class="card-thumb" href="{d.path}"><img src="{d.thumb}" alt="" loading="lazy"></a>\n'
+            f'<article class="card">\n'
+            f'<a class="card-thumb" href="{d.path}"><img src="{d.thumb}" alt="" loading="lazy"></a>\n'
             f'<h3 class="card-title"><a href="{d.path}">{_esc(d.title)}</a></h3>\n{self._time(d)}\n'
             f'<p class="card-summary">{_esc(_sapo(d.lead_text, 160))}</p>\n</article>'
             for d in drafts
@@ -2087,7 +2095,8 @@ class _Html5(_Markup):
             for d in documents
         )
         return (f'{self._breadcrumbs(trail)}\n<h1 class="archive-title">{_esc(trail[-1][1])}</h1>\n'
-                f'<table class="vb-table">\n<thead><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>'
+                f'<table class="vb-table">\n'
+                f"<thead><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>"
                 f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table>{self._pager(base, page, pages)}")  # fmt: skip
 
     def document(self, trail: tuple, title: str, rows: list[tuple[str, str]]) -> str:
@@ -2105,7 +2114,8 @@ class _Html5(_Markup):
         ]
         for key, name, drafts in boxes:
             links = "\n".join(f'<li><a href="{d.path}">{_esc(d.title)}</a></li>' for d in drafts)
-            parts.append(f'<section class="home-section">\n<h2><a href="/{key}">{name}</a></h2>\n<ul>\n{links}\n</ul>\n</section>')
+            parts.append(f'<section class="home-section">\n<h2><a href="/{key}">{name}</a></h2>\n'
+                         f"<ul>\n{links}\n</ul>\n</section>")  # fmt: skip
         return "\n".join(parts)
 
     def static_page(self, trail: tuple, heading: str, paragraphs: list[str]) -> str:
@@ -2119,7 +2129,8 @@ class _Html5(_Markup):
                 f'<ul class="site-tree">\n{links}\n</ul>\n</article>')  # fmt: skip
 
     def search(self) -> str:
-        return '<section class="search-results">\n<h1>Kết quả tìm kiếm</h1>\n<p>Vui lòng nhập từ khóa tìm kiếm.</p>\n</section>'
+        return ('<section class="search-results">\n<h1>Kết quả tìm kiếm</h1>\n'
+                "<p>Vui lòng nhập từ khóa tìm kiếm.</p>\n</section>")  # fmt: skip
 
     def not_found(self) -> str:
         return ('<section class="error-404">\n<h1>Không tìm thấy trang</h1>\n'
@@ -2166,7 +2177,8 @@ class _Table(_Markup):
                        menu="\n".join(rows), main=main, latest=latest)  # fmt: skip
 
     def latest(self, drafts: list[_Draft]) -> str:
-        return "\n".join(f'        <tr><td class="tinmoi"><a href="{d.path}">{_esc(d.title)}</a></td></tr>' for d in drafts)
+        rows = [f'        <tr><td class="tinmoi"><a href="{d.path}">{_esc(d.title)}</a></td></tr>' for d in drafts]
+        return "\n".join(rows)
 
     @staticmethod
     def _row(draft: _Draft) -> str:
@@ -2227,7 +2239,8 @@ class _Table(_Markup):
     def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
         rows = "\n".join(self._row(d) for d in drafts) or "  <tr><td>Chưa có tin.</td></tr>"
         return (f'<table width="100%" border="0" cellspacing="0" cellpadding="3">\n'
-                f'  <tr><td class="tieudebox">{_esc(trail[-1][1])}</td></tr>\n{rows}{self._pager(base, page, pages)}\n</table>')  # fmt: skip
+                f'  <tr><td class="tieudebox">{_esc(trail[-1][1])}</td></tr>\n'
+                f"{rows}{self._pager(base, page, pages)}\n</table>")  # fmt: skip
 
     def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
         rows = "\n".join(
@@ -2271,7 +2284,8 @@ class _Table(_Markup):
         return self._titled("Tìm kiếm", "  <tr><td>Vui lòng nhập từ khóa tìm kiếm.</td></tr>")
 
     def not_found(self) -> str:
-        return self._titled("Không tìm thấy trang", '  <tr><td>Trang không tồn tại. <a href="/">Về trang chủ</a></td></tr>')
+        row = '  <tr><td>Trang không tồn tại. <a href="/">Về trang chủ</a></td></tr>'
+        return self._titled("Không tìm thấy trang", row)
 
 
 # ---- wordpress: a WordPress theme with Yoast SEO and Jetpack
@@ -2340,7 +2354,9 @@ class _WordPress(_Markup):
         for block in draft.blocks:
             if block.kind == "image":
                 image = block.image
-                caption = f'<figcaption class="wp-element-caption">{_esc(image["caption"])}</figcaption>' if image["caption"] else ""
+                caption = ""
+                if image["caption"]:
+                    caption = f'<figcaption class="wp-element-caption">{_esc(image["caption"])}</figcaption>'
                 parts.append(f'<figure class="wp-block-image size-large"><img decoding="async" src="{image["src"]}" '
                              f'alt="{_attr(image["alt"])}" width="600" height="400">{caption}</figure>')  # fmt: skip
             else:  # the classic editor keeps the snapshot's <p style="…">, lists and Word's HTML alike
@@ -2382,12 +2398,14 @@ class _WordPress(_Markup):
         related = ""
         if draft.related:
             posts = "\n".join(
-                f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title"><a class="jp-relatedposts-post-a" '
-                f'href="{r.path}">{_esc(r.title)}</a></h4><p class="jp-relatedposts-post-date">{_day(r.published)}</p></div>'
+                f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title">'
+                f'<a class="jp-relatedposts-post-a" href="{r.path}">{_esc(r.title)}</a></h4>'
+                f'<p class="jp-relatedposts-post-date">{_day(r.published)}</p></div>'
                 for r in draft.related
             )
             related = (f'\n<div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline">'
-                       f"<em>Bài viết liên quan</em></h3>\n<div class=\"jp-relatedposts-items\">\n{posts}\n</div></div>")  # fmt: skip
+                       f'<em>Bài viết liên quan</em></h3>\n<div class="jp-relatedposts-items">\n'
+                       f"{posts}\n</div></div>")  # fmt: skip
         files = ""
         if draft.attachments:
             links = "\n".join(f'<li><a href="{a["url"]}">{_esc(a["name"])}</a></li>' for a in draft.attachments)
@@ -2399,7 +2417,8 @@ class _WordPress(_Markup):
             f'<h1 class="entry-title">{title}</h1>\n'
             f'<div class="entry-meta"><span class="posted-on">Đăng ngày <a href="{path}" rel="bookmark">'
             f'{self._time(draft.published)}{self._time(self._updated(draft), "updated")}</a></span> '
-            f'<span class="byline">bởi <span class="author vcard"><a class="url fn n" href="/gioi-thieu">Ban biên tập</a>'
+            f'<span class="byline">bởi <span class="author vcard">'
+            f'<a class="url fn n" href="/gioi-thieu">Ban biên tập</a>'
             f"</span></span></div>\n</header>\n"
             f'<div class="entry-content">\n{body}\n{share}{related}\n</div>\n'
             f"{files}"
@@ -2425,7 +2444,8 @@ class _WordPress(_Markup):
         if page < pages:
             links.append(f'<a class="next page-numbers" href="{_page_href(base, page + 1)}">Tiếp »</a>')
         return ('\n<nav class="navigation pagination" aria-label="Phân trang bài viết">'
-                f'<h2 class="screen-reader-text">Phân trang bài viết</h2><div class="nav-links">{"".join(links)}</div></nav>')  # fmt: skip
+                '<h2 class="screen-reader-text">Phân trang bài viết</h2>'
+                f'<div class="nav-links">{"".join(links)}</div></nav>')  # fmt: skip
 
     def _archive(self, trail: tuple, content: str) -> str:
         return (f'{self._breadcrumbs(trail)}\n<header class="page-header"><h1 class="page-title">Chuyên mục: '
@@ -2434,7 +2454,8 @@ class _WordPress(_Markup):
     def news_listing(self, base: str, trail: tuple, drafts: list[_Draft], page: int, pages: int) -> str:
         posts = "\n".join(
             f'<article id="post-{d.site_id}" class="post-{d.site_id} post type-post status-publish hentry">\n'
-            f'<header class="entry-header"><h2 class="entry-title"><a href="{d.path}" rel="bookmark">{_esc(d.title)}</a></h2>\n'
+            f'<header class="entry-header">'
+            f'<h2 class="entry-title"><a href="{d.path}" rel="bookmark">{_esc(d.title)}</a></h2>\n'
             f'<div class="entry-meta"><span class="posted-on"><a href="{d.path}" rel="bookmark">{self._time(d.published)}'
             f"</a></span></div></header>\n"
             f'<div class="entry-summary"><p>{_esc(_sapo(d.lead_text, 160))} [&hellip;]</p></div>\n</article>'
@@ -2444,10 +2465,11 @@ class _WordPress(_Markup):
 
     def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
         rows = "\n".join(
-            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td><td>{_esc(d["summary"])}</td></tr>'
+            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'<td>{_esc(d["summary"])}</td></tr>'
             for d in documents
         )
-        table = (f'<table class="vb-list"><thead><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>'
+        table = ('<table class="vb-list"><thead><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>'
                  f"</thead>\n<tbody>\n{rows}\n</tbody></table>")  # fmt: skip
         return self._archive(trail, table + self._pager(base, page, pages))
 
@@ -2455,7 +2477,8 @@ class _WordPress(_Markup):
         cells = "\n".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)
         return (f"{self._breadcrumbs(trail, title)}\n<article class=\"van-ban type-van-ban status-publish hentry\">\n"
                 f'<header class="entry-header"><h1 class="entry-title">{_esc(title)}</h1></header>\n'
-                f'<div class="entry-content">\n<table class="vb-info"><tbody>\n{cells}\n</tbody></table>\n</div>\n</article>')  # fmt: skip
+                f'<div class="entry-content">\n<table class="vb-info"><tbody>\n{cells}\n</tbody></table>\n</div>\n'
+                "</article>")  # fmt: skip
 
     def home(self, featured: _Draft, boxes: list[tuple[str, str, list[_Draft]]]) -> str:
         parts = [
@@ -2489,7 +2512,8 @@ class _WordPress(_Markup):
 
     def not_found(self) -> str:
         return ('<section class="error-404 not-found"><header class="page-header"><h1 class="page-title">'
-                'Không tìm thấy trang</h1></header>\n<p>Trang bạn tìm không tồn tại. <a href="/">Về trang chủ</a></p></section>')  # fmt: skip
+                "Không tìm thấy trang</h1></header>\n"
+                '<p>Trang bạn tìm không tồn tại. <a href="/">Về trang chủ</a></p></section>')  # fmt: skip
 
 
 _MARKUP_CLASSES: dict[str, type[_Markup]] = {cls.name: cls for cls in (_Snapshot, _Portal, _Html5, _Table, _WordPress)}
