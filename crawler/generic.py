@@ -113,8 +113,6 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         return GenericPage("document")
     chrome = Chrome(root)
     meta = Metadata(root)
-    if _HOME_PATHS.match(path):
-        return GenericPage("listing")  # a portal's front page lists its news
     title_el, title, title_warning = _headline(root, meta, chrome)
     body_el = _main_block(root, chrome)
     problem = None
@@ -148,7 +146,9 @@ def read_page(root, url: str, profile=None) -> GenericPage:
             if len(body_text) < SHORT_BODY:
                 parts.warnings.append(f"short body: {len(body_text)} characters")
             return GenericPage("article", parts)
-    page_type = _listing_or_page(root, chrome)
+    # A portal's front page lists its news; it is read first as any page, since saved pages
+    # often come with a placeholder address such as `https://example.org/`.
+    page_type = "listing" if _HOME_PATHS.match(path) else _listing_or_page(root, chrome)
     note = None
     if looks_like_article and title and page_type == "page":
         note = f"looked like an article (article URL and a headline) but {problem}"
