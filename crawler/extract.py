@@ -66,7 +66,11 @@ class Page:
 
     @cached_property
     def article(self) -> dict | None:
-        """The article's fields (see `extract_article`), None for a page that is no article.
+        """The article's fields (see `extract_article`), None for a page with no main text.
+
+        A page with a headline and a body but no date (a static page, an undated post) has
+        them too, with the warning "no publication date"; its `page_type` is not `article`
+        and the archive stores no article for it.
 
         Built when first read: a crawl never reads those of a print view whose canonical
         page it archives anyway, and they are most of what extraction costs.
@@ -117,7 +121,11 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
 
 def extract_article(html: bytes | str, url: str, *, content_type: str | None = None,
                     profile: Profile | None = None) -> dict | None:  # fmt: skip
-    """The article's fields, or None for a page that is not an article.
+    """The article's fields, or None for a page with no headline and body of its own.
+
+    A page that reads as an article but gives no date (a static page) has fields too,
+    with the warning "no publication date"; `extract_page(...).page_type` tells the two
+    apart, and only an `article` is archived as one.
 
     `html` may be bytes (decoded from `content_type`'s charset, then the meta charset)
     or text; `profile` is the site's (default: cchc.laichau.gov.vn's). The result is a
@@ -142,8 +150,12 @@ def extract_page(html: bytes | str, url: str, *, content_type: str | None = None
         parts, page.page_type, page.note, page.extraction_method = found.parts, found.page_type, found.note, "generic"
     elif parts is None:
         page.page_type, page.extraction_method = known_type, "profile"
+    else:
+        page.page_type, page.extraction_method = "article", "profile"
     if parts is not None:
-        page.page_type, page.extraction_method, page.title = "article", parts.method, parts.title
+        # An undated page's text is read as well (`Page.article`), but only an `article`
+        # page is archived as one.
+        page.title = parts.title
         page.build_article = partial(article_fields, root, url, base, parts, canonical, profile)
     else:
         page.title = text(first(root, [compiled("//h1"), compiled("//title")])) or None

@@ -115,7 +115,7 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     meta = Metadata(root)
     title_el, title, title_warning = _headline(root, meta, chrome)
     body_el = _main_block(root, chrome)
-    problem = None
+    problem, parts = None, None
     if not title:
         problem = "no headline"
     elif body_el is None:
@@ -130,8 +130,6 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         body_text = "\n\n".join(paragraphs(body_el, skip))
         if len(body_text) < MIN_BODY:
             problem = "no body of real text"
-        elif date.published is None and not (meta.is_article and len(body_text) >= UNDATED_MIN_BODY):
-            problem = "no publication date" if date.raw is None else f"an unreadable date: {date.raw}"
         else:
             parts = ArticleParts(
                 method="generic", title=title, body_el=body_el, title_el=title_el, date_el=date.element,
@@ -145,14 +143,17 @@ def read_page(root, url: str, profile=None) -> GenericPage:
                 parts.warnings.append(f"unparseable date: {date.raw}")
             if len(body_text) < SHORT_BODY:
                 parts.warnings.append(f"short body: {len(body_text)} characters")
-            return GenericPage("article", parts)
+            if date.published is not None or (meta.is_article and len(body_text) >= UNDATED_MIN_BODY):
+                return GenericPage("article", parts)
+            # A static page, or a post that gives no date: its text is read, but no article is archived.
+            problem = "no publication date" if date.raw is None else f"an unreadable date: {date.raw}"
     # A portal's front page lists its news; it is read first as any page, since saved pages
     # often come with a placeholder address such as `https://example.org/`.
     page_type = "listing" if _HOME_PATHS.match(path) else _listing_or_page(root, chrome)
     note = None
-    if looks_like_article and title and page_type == "page":
+    if looks_like_article and title:
         note = f"looked like an article (article URL and a headline) but {problem}"
-    return GenericPage(page_type, None, note)
+    return GenericPage(page_type, parts, note)
 
 
 # -- the site's chrome ---------------------------------------------------------------------
@@ -168,6 +169,8 @@ class Chrome:
     def __init__(self, root) -> None:
         self.tops: list = []
         self.related = self.latest = self.breadcrumb = None
+        body = root.find("body")
+        self.page_text = len(text(body if body is not None else root))
         for el in root.iter():
             tag = el.tag
             if not isinstance(tag, str):
@@ -179,8 +182,9 @@ class Chrome:
                     self.breadcrumb = el
                 self.tops.append(el)
             elif tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES or self._by_class(el):
-                self.tops.append(el)
-            elif tag == "header" and not _inside(el, ("article", "main")):
+                if not self._holds_the_text(el):
+                    self.tops.append(el)
+            elif tag == "header" and not _inside(el, ("article", "main")) and not self._holds_the_text(el):
                 self.tops.append(el)
         self._boxes_by_heading(root)
         self._boxes_by_class(root)
@@ -191,6 +195,14 @@ class Chrome:
 
     def __contains__(self, el) -> bool:
         return el in self.elements
+
+    def _holds_the_text(self, el) -> bool:
+        """Whether an element named like chrome holds most of the page's prose (`class="post tag-news"`)."""
+        size = len(text(el))
+        if size < 0.4 * self.page_text or size < 500:
+            return False
+        linked = sum(len(text(a)) for a in el.iter("a"))
+        return linked < 0.3 * size
 
     @staticmethod
     def _is_breadcrumb(el) -> bool:
@@ -453,6 +465,10 @@ def _elements_reading(root, value: str):
                 break
 
 
+def _in_heading(el) -> bool:
+    return any(ancestor.tag in _HEADING_TAGS for ancestor in el.iterancestors())
+
+
 def _in_link(el) -> bool:
     return el.tag == "a" or any(ancestor.tag == "a" for ancestor in el.iterancestors())
 
@@ -695,6 +711,10 @@ def list_of_items(root, chrome: Chrome) -> tuple[int, object]:
             dated = find_date(rest) is not None
             if not dated and (len(text(link)) < 15 or (child.find(".//img") is None and len(rest) - len(text(link)) < 40)):
                 continue  # an item links a page and shows its date, or its picture or summary
+            titled = (_in_heading(link) or (child.tag == "tr" and dated)  # a row of a table of documents
+                      or len(text(link)) >= (0.5 if child.tag == "p" else 0.25) * len(rest))  # fmt: skip
+            if not titled:
+                continue  # a paragraph with a link in its text, not an item named by its link
             key = (child.tag, child.get("class"))
             groups[key] = groups.get(key, 0) + 1
         if groups and max(groups.values()) > best:

@@ -74,8 +74,9 @@ def read_samples(pages: Iterable[tuple[bytes | str, str, str | None]]) -> list[S
         except ValueError:
             continue
         found = generic.read_page(root, url, EMPTY)
-        sample = Sample(url, root, found.page_type, html, content_type, parts=found.parts)
-        if found.parts is not None:
+        parts = found.parts if found.page_type == "article" else None
+        sample = Sample(url, root, found.page_type, html, content_type, parts=parts)
+        if parts is not None:
             sample.expected = article_fields(root, url, url, found.parts, None, EMPTY)
         elif found.page_type == "listing":
             chrome = generic.Chrome(root)
@@ -248,7 +249,7 @@ def _check(suggestion: Suggestion, articles: list[Sample]) -> None:
         page = extract_page(sample.html, sample.url, content_type=sample.content_type, profile=profile)
         got = page.article or {}
         different = [name for name in _FIELDS if got.get(name) != sample.expected.get(name)]
-        if page.extraction_method == "profile" and not different:
+        if page.extraction_method == "profile" and page.page_type == "article" and not different:
             suggestion.reproduced += 1
         else:
             why = f"read by the {page.extraction_method} extractor" if page.extraction_method != "profile" else ""

@@ -58,9 +58,9 @@ def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], No
         except (ParseError, ValueError) as error:
             report.errors.append(f"{response.url}: unparseable page: {error}")
             continue
-        article = page.article
-        if article is None:
+        if page.page_type != "article":
             continue
+        article = page.article
         if page.canonical_url and page.canonical_url != response.url:
             article["url"] = page.canonical_url
             aliases.setdefault(page.canonical_url, (article, fetched))

@@ -97,15 +97,17 @@ def test_a_document_page_is_never_an_article():
 def test_a_static_page_without_a_date_is_no_article_and_says_why():
     html = page(f"<h1>Giới thiệu</h1><div class='content'>{paragraphs()}</div>", title="Giới thiệu")
     found = extract_page(html, URL, profile=EMPTY.__class__(article_url=__import__("re").compile(r"-(\d+)\.html$")))
-    assert found.page_type == "page" and found.article is None
+    assert found.page_type == "page"
     assert found.note == "looked like an article (article URL and a headline) but no publication date"
+    # Its text is still read, for a researcher who asks, but it is no article of the archive.
+    assert found.article["body_text"] == BODY and "no publication date" in found.article["warnings"]
 
 
 def test_a_date_in_the_body_is_never_the_publication_date():
     html = page(f"<h1>{TITLE}</h1><div class='content'><p>Ngày 12/10/2021, UBND tỉnh ban hành Kế hoạch số "
                 f"2524/KH-UBND về cải cách hành chính giai đoạn 2021 - 2025 với nhiều nội dung.</p>{paragraphs()}</div>")  # fmt: skip
     found = extract_page(html, URL, profile=EMPTY)
-    assert found.article is None
+    assert found.page_type == "page" and found.article["published"] is None
 
 
 def test_a_headline_only_in_the_title_is_kept_with_a_warning():
