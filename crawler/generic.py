@@ -115,6 +115,8 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     meta = Metadata(root)
     title_el, title, title_warning = _headline(root, meta, chrome)
     body_el = _main_block(root, chrome)
+    if body_el is not None:
+        body_el = _widened_to_main_text(root, body_el, chrome, title)
     problem, parts = None, None
     if not title:
         problem = "no headline"
@@ -192,6 +194,10 @@ class Chrome:
         self.elements = set()
         for top in self.tops:
             self.elements.update(top.iter())
+
+    def tops_within(self, el) -> list:
+        """The chrome's elements inside `el` (not boxes made of a heading and its siblings)."""
+        return [top for top in self.tops if not isinstance(top, _Holder) and top is not el and _within(el, top)]
 
     def __contains__(self, el) -> bool:
         return el in self.elements
@@ -619,12 +625,74 @@ def _main_block(root, chrome: Chrome):
                 credit(el.getparent(), score / 2)
     if not scores:
         return None
-    best, best_score = None, 0.0
-    for el, score in scores.items():
-        final = score * (1 - _link_density(el, chrome))
-        if final > best_score:
-            best, best_score = el, final
+    finals = {el: score * (1 - _link_density(el, chrome)) for el, score in scores.items()}
+    best = max(finals, key=finals.get)
+    # The text split over sibling blocks (a lead block, then the paragraphs, then more):
+    # their common parent is the body, as Readability joins siblings that score well.
+    for _ in range(2):
+        parent = best.getparent()
+        if parent is None or parent in chrome or parent.tag in ("body", "html"):
+            break
+        siblings = [el for el in parent if el is not best and finals.get(el, 0) >= max(3.0, 0.2 * finals[best])]
+        if not siblings:
+            break
+        best = parent
+        finals.setdefault(best, finals[siblings[0]] + finals.get(best, 0))
     return best
+
+
+_TEXT_UNITS = frozenset(("p", "li", "td", "th", "dd", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "figcaption"))
+# Below this share of trafilatura's main text, the scored block is too narrow.
+MIN_COVERAGE = 0.6
+
+
+def _widened_to_main_text(root, body_el, chrome: Chrome, title: str = ""):
+    """The body block, widened to hold the main text trafilatura finds when it holds too little of it.
+
+    Text spread over many nested blocks defeats the scoring; trafilatura (a second
+    opinion on where the main text is) is asked for its lines, and the body becomes the
+    smallest element that holds them and the scored block. The text itself is still read
+    from that element, chrome left out, as for any body.
+    """
+    import lxml.html
+    import trafilatura
+
+    try:
+        found = trafilatura.extract(lxml.html.tostring(root, encoding="unicode"), include_comments=False,
+                                    include_tables=True, deduplicate=False)  # fmt: skip
+    except Exception:  # noqa: BLE001 (a second opinion that fails leaves the first one standing)
+        return body_el
+    lines = [normalize_space(line) for line in (found or "").splitlines()]
+    lines = [line for line in lines if len(line) >= 40]
+    total = sum(len(line) for line in lines)
+    if not total:
+        return body_el
+    ours = text(body_el)
+    missing = [line for line in lines if line[:40] not in ours and not (title and (title in line or line in title))]
+    if sum(len(line) for line in missing) <= (1 - MIN_COVERAGE) * total:
+        return body_el
+    units = [(el, text(el)) for el in root.iter() if isinstance(el.tag, str) and el not in chrome and (
+        el.tag in _TEXT_UNITS or (el.tag == "div" and not any(
+            isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in el)))]  # fmt: skip
+    holders = [body_el]
+    for line in missing:
+        key = line[:40]
+        holder = next((el for el, value in units if key in value), None)
+        if holder is not None:
+            holders.append(holder)
+    # Only lines close to the scored block count: three levels up at most.
+    levels = [body_el, *list(body_el.iterancestors())[:3]]
+    common = body_el
+    for holder in holders[1:]:
+        around = next((level for level in levels if _within(level, holder)), None)
+        if around is not None and levels.index(around) > levels.index(common):
+            common = around
+    if common is body_el or common.tag in ("html", "body") or common in chrome:
+        return body_el
+    wanted = len(ours) + sum(len(line) for line in missing)
+    if len(" ".join(paragraphs(common, frozenset(chrome.tops_within(common))))) > 1.5 * wanted:
+        return body_el  # the lines are scattered over the page (a footer, a sidebar): no body holds them
+    return common
 
 
 def _credit_paragraph(el, value: str, credit) -> None:
