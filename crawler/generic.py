@@ -85,7 +85,7 @@ _META_DATES = (
     "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created", "sailthru.date", "parsely-pub-date",
     "citation_publication_date", "citation_date",
 )  # fmt: skip
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»/•]+\s+|\s*[|»•]\s*|\s+::\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»/•>]+\s+|\s*[|»•]\s*|\s+::\s+")
 _URL_DATE = re.compile(r"/(?P<year>20\d{2}|19\d{2})[/_-]?(?P<month>0[1-9]|1[0-2])[/_-]?(?P<day>0[1-9]|[12]\d|3[01])(?:/|[^\d]|$)")
 _HOME_PATHS = re.compile(r"^/(?:|index\.html?|default\.aspx|trang-chu|home|trangchu)/?$", re.IGNORECASE)
 _PAGER_TEXTS = frozenset(("trang sau", "trang tiếp", "sau", "tiếp", "next", "»", "›", ">>", "trang cuối", "cuối"))
@@ -113,8 +113,8 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         return GenericPage("document")
     chrome = Chrome(root)
     meta = Metadata(root)
-    title_el, title, title_warning = _headline(root, meta, chrome)
     body_el = _main_block(root, chrome)
+    title_el, title, title_warning = _headline(root, meta, chrome, body_el)
     if body_el is not None:
         body_el = _widened_to_main_text(root, body_el, chrome, title)
     problem, parts = None, None
@@ -349,6 +349,20 @@ class Metadata:
         )
 
     @property
+    def declared_headline(self) -> str:
+        """The headline JSON-LD or Open Graph gives, without the site's name."""
+        for item in self.objects:
+            if _types(item) & _ARTICLE_TYPES and item.get("headline"):
+                return normalize_space(str(item["headline"]))
+        value = normalize_space(self.properties.get("og:title", ""))
+        return _without_site(value, self.properties.get("og:site_name", "")) if value else ""
+
+    @property
+    def title_without_site(self) -> str:
+        """`<title>` less the site's name: its longest part between separators."""
+        return _without_site(self.title, self.properties.get("og:site_name", ""))
+
+    @property
     def headlines(self) -> list[str]:
         """What the page's metadata calls its title, best first, with and without the site's name."""
         found = [str(item.get("headline") or "") for item in self.objects if _types(item) & _ARTICLE_TYPES]
@@ -389,6 +403,14 @@ class Metadata:
         return None
 
 
+def _without_site(value: str, site: str) -> str:
+    site = normalize_space(site).casefold()
+    pieces = [p for p in _TITLE_SEPARATORS.split(value) if p.strip() and p.casefold() != site]
+    if len(pieces) <= 1:
+        return value
+    return max(pieces, key=len)
+
+
 def _json_ld(root) -> list[dict]:
     objects: list[dict] = []
     for script in compiled('//script[@type="application/ld+json"]')(root):
@@ -423,7 +445,7 @@ _HEADLINE_XPATH = compiled(
 )
 
 
-def _headline(root, meta: Metadata, chrome: Chrome) -> tuple[object, str, str | None]:
+def _headline(root, meta: Metadata, chrome: Chrome, body_el=None) -> tuple[object, str, str | None]:
     """The headline's element and text, and a warning when it was found only in `<title>`."""
     references = meta.headlines
     folded = [r.casefold() for r in references]
@@ -442,16 +464,58 @@ def _headline(root, meta: Metadata, chrome: Chrome) -> tuple[object, str, str | 
         value = text(el)
         if len(value) >= 15 and any(value.casefold() in r or (len(r) >= 15 and r in value.casefold()) for r in folded):
             return el, value, None
-    h1s = [el for el in candidates if el.tag == "h1" and text(el)]
-    if len(h1s) == 1:
-        return h1s[0], text(h1s[0]), None
     named = [el for el in candidates if el.get("itemprop") == "headline" and text(el)]
     if named:
         return named[0], text(named[0]), None
+    declared = meta.declared_headline
+    if declared:  # JSON-LD or Open Graph names it, the page shows it nowhere as such
+        return None, declared, "headline found only in the page's metadata"
+    before = _heading_before(root, body_el, chrome) if body_el is not None else None
+    if before is not None:
+        return before, text(before), None
     if references:
-        title = max(references[-2:], key=len) if len(references) > 1 else references[0]
-        return None, title, "headline found only in <title>"
+        return None, meta.title_without_site or references[0], "headline found only in <title>"
     return None, "", None
+
+
+_HEADING_RANK = {"h1": 3, "h2": 2}
+
+
+def _heading_before(root, body_el, chrome: Chrome):
+    """The headline a page shows just before its body: the last heading (or bold title line) ahead of the text."""
+    start = _first_text_unit(body_el)
+    best, best_rank = None, 0
+    for el in root.iter():
+        if el is start:
+            break
+        if not isinstance(el.tag, str) or el in chrome or _in_link(el):
+            continue
+        rank = _HEADING_RANK.get(el.tag, 0)
+        if not rank and (_TITLE_WORDS & set(class_tokens(el)) or el.tag in ("h3", "h4")):
+            rank = 2 if _TITLE_WORDS & set(class_tokens(el)) else 1
+        if not rank and el.tag in ("b", "strong", "span", "font", "td", "div", "p") and _looks_bold(el):
+            rank = 1
+        if not rank:
+            continue
+        value = text(el)
+        if 10 <= len(value) <= 300 and find_date(value) is None and rank >= best_rank:
+            best, best_rank = el, rank
+    return best
+
+
+def _first_text_unit(body_el):
+    for el in body_el.iter():
+        if isinstance(el.tag, str) and el.tag in _TEXT_UNITS | {"div"} and len(text(el)) >= 80 and el is not body_el:
+            if not any(isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in el):
+                return el
+    return body_el
+
+
+def _looks_bold(el) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "font-weight:bold" in style or "font-weight:700" in style or "font-size:1" in style:
+        return len(el) <= 2
+    return el.tag in ("b", "strong") and el.getparent() is not None and text(el) == text(el.getparent())
 
 
 def _elements_reading(root, value: str):
