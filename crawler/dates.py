@@ -23,8 +23,15 @@ DAY_MONTH_YEAR = re.compile(
     re.IGNORECASE,
 )
 # `ngày 24 tháng 9 năm 2021` (the `ngày` may be left out).
+# `ngày 24 tháng 9 năm 2021`, `24 Tháng 9 2021`, `24 Tháng Chín, 2021` (the month in words, as
+# WordPress and Joomla write it in Vietnamese).
+MONTH_WORDS = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+               "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}  # fmt: skip
 DAY_MONTH_YEAR_WORDS = re.compile(
-    r"(?:ngày\s+)?(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s*(?:,\s*|\s+)năm\s+(?P<year>\d{4})", re.IGNORECASE
+    r"(?:ngày\s+)?(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2}|mười một|mười hai|mười|một|giêng|hai|ba|tư|bốn|năm"
+    r"|sáu|bảy|tám|chín|chạp)\s*(?:,\s*|\s+)(?:năm\s+)?(?P<year>\d{4})(?!\d)"
+    rf"(?:\s*[-,|]?\s*(?:lúc\s+)?{_TIME})?",
+    re.IGNORECASE,
 )
 ISO_8601 = re.compile(
     r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
@@ -111,6 +118,10 @@ def _from_iso(match: re.Match) -> str | None:
     return moment.replace(tzinfo=offset).astimezone(VIETNAM).isoformat()
 
 
+def _month(value: str) -> int:
+    return int(value) if value.isdigit() else MONTH_WORDS.get(value.casefold(), 0)
+
+
 def _from_parts(match: re.Match, time: re.Match | None) -> str | None:
     hour = int(time["hour"]) if time else 0
     ampm = ((time["ampm"] if time else None) or "").lower()
@@ -123,7 +134,7 @@ def _from_parts(match: re.Match, time: re.Match | None) -> str | None:
             hour += 12
     try:
         moment = datetime(
-            int(match["year"]), int(match["month"]), int(match["day"]),
+            int(match["year"]), _month(match["month"]), int(match["day"]),
             hour, int(time["minute"]) if time else 0, int(time["second"] or 0) if time else 0,
             tzinfo=VIETNAM,
         )  # fmt: skip

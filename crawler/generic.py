@@ -603,13 +603,33 @@ def _date_beside(title_el, body_el, chrome: Chrome) -> FoundDate | None:
             if sibling in chrome or sibling is body_el or sibling.tag in INVISIBLE or _in_link(sibling):
                 continue
             if body_el is not None and _within(sibling, body_el):
-                continue  # a block that holds the body: its dates are the body's
+                # A block that holds the body: only what comes before the body's text is a dateline.
+                found = _date_ahead_of(sibling, body_el, chrome)
+                if found is not None:
+                    return found
+                continue
             found = _date_in_element(sibling)
             if found is not None:
                 return FoundDate(found[0], found[1], "visible", sibling)
         node = node.getparent()
         if node is None or node.tag in ("body", "html") or (body_el is not None and _within(node, body_el)):
             break
+    return None
+
+
+def _date_ahead_of(block, body_el, chrome: Chrome) -> FoundDate | None:
+    """A dateline inside `block` ahead of the body's first paragraph (`Gửi bởi … vào Thứ Sáu, 05/06/2020`)."""
+    start = _first_text_unit(body_el)
+    for el in block.iter():
+        if el is start or el is body_el and start is body_el:
+            break
+        if not isinstance(el.tag, str) or el in chrome or el.tag in INVISIBLE or _within(el, body_el) and el is not body_el:
+            continue
+        if el is body_el or any(isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in el):
+            continue  # a container: its own lines are read as its children are
+        found = _date_in_element(el)
+        if found is not None:
+            return FoundDate(found[0], found[1], "visible", el)
     return None
 
 
