@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .dates import clean_raw_date, find_date, has_time, parse_date, parse_iso
 from .parts import ArticleParts
@@ -114,7 +114,7 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     chrome = Chrome(root)
     meta = Metadata(root)
     body_el = _main_block(root, chrome)
-    title_el, title, title_warning = _headline(root, meta, chrome, body_el)
+    title_el, title, title_warning = _headline(root, meta, chrome, body_el, url)
     if body_el is not None:
         body_el = _widened_to_main_text(root, body_el, chrome, title)
     problem, parts = None, None
@@ -122,7 +122,8 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         problem = "no headline"
     elif body_el is None:
         problem = "no body of real text"
-    elif _is_list_of_items(body_el, chrome) or _is_listing(root, body_el, chrome):
+    elif (_is_list_of_items(body_el, chrome) or _is_listing(root, body_el, chrome)
+          or (title_warning == _ONLY_IN_TITLE and _headings_of_other_pages(root, chrome, url))):  # fmt: skip
         problem = "its main block is a list of other pages"
         body_el = None
     if problem is None:
@@ -222,7 +223,7 @@ class Chrome:
     @staticmethod
     def _by_class(el) -> bool:
         words = class_tokens(el)
-        if not words:
+        if not words or el.tag in _HEADING_TAGS:  # `h1.header-title` is a headline, whatever its class says
             return False
         if any(word in _CHROME_WORDS for word in words):
             return el.tag not in ("body", "html")
@@ -445,11 +446,12 @@ _HEADLINE_XPATH = compiled(
 )
 
 
-def _headline(root, meta: Metadata, chrome: Chrome, body_el=None) -> tuple[object, str, str | None]:
+def _headline(root, meta: Metadata, chrome: Chrome, body_el=None, url: str = "") -> tuple[object, str, str | None]:
     """The headline's element and text, and a warning when it was found only in `<title>`."""
     references = meta.headlines
     folded = [r.casefold() for r in references]
-    candidates = [el for el in _HEADLINE_XPATH(root) if el not in chrome and not _in_link(el)]
+    candidates = [el for el in _HEADLINE_XPATH(root)
+                  if el not in chrome and not _in_link(el) and not _names_another_page(el, url)]  # fmt: skip
     for el in candidates:
         value = text(el)
         if value and value.casefold() in folded:
@@ -470,25 +472,26 @@ def _headline(root, meta: Metadata, chrome: Chrome, body_el=None) -> tuple[objec
     declared = meta.declared_headline
     if declared:  # JSON-LD or Open Graph names it, the page shows it nowhere as such
         return None, declared, "headline found only in the page's metadata"
-    before = _heading_before(root, body_el, chrome) if body_el is not None else None
+    before = _heading_before(root, body_el, chrome, url) if body_el is not None else None
     if before is not None:
         return before, text(before), None
     if references:
-        return None, meta.title_without_site or references[0], "headline found only in <title>"
+        return None, meta.title_without_site or references[0], _ONLY_IN_TITLE
     return None, "", None
 
 
 _HEADING_RANK = {"h1": 3, "h2": 2}
+_ONLY_IN_TITLE = "headline found only in <title>"
 
 
-def _heading_before(root, body_el, chrome: Chrome):
+def _heading_before(root, body_el, chrome: Chrome, url: str = ""):
     """The headline a page shows just before its body: the last heading (or bold title line) ahead of the text."""
     start = _first_text_unit(body_el)
     best, best_rank = None, 0
     for el in root.iter():
         if el is start:
             break
-        if not isinstance(el.tag, str) or el in chrome or _in_link(el):
+        if not isinstance(el.tag, str) or el in chrome or _in_link(el) or _names_another_page(el, url):
             continue
         rank = _HEADING_RANK.get(el.tag, 0)
         if not rank and (_TITLE_WORDS & set(class_tokens(el)) or el.tag in ("h3", "h4")):
@@ -535,6 +538,21 @@ def _elements_reading(root, value: str):
                 break
 
 
+def _headings_of_other_pages(root, chrome: Chrome, url: str) -> bool:
+    """Whether two or more of the page's headings are links to other pages: an archive of posts."""
+    linked = [el.tag for el in compiled("//h1 | //h2 | //h3")(root) if el not in chrome and _names_another_page(el, url)]
+    return any(linked.count(tag) >= 2 for tag in set(linked))
+
+
+def _names_another_page(el, url: str) -> bool:
+    """Whether a heading is all one link to another page: an item's title in a list, not the page's headline."""
+    link = next((a for a in el.iter("a") if text(a)), None)
+    if link is None or text(link) != text(el):
+        return False
+    target = urlsplit(urljoin(url, link.get("href") or "")).path.rstrip("/") if url else link.get("href")
+    return target != urlsplit(url).path.rstrip("/")
+
+
 def _in_heading(el) -> bool:
     return any(ancestor.tag in _HEADING_TAGS for ancestor in el.iterancestors())
 
@@ -562,8 +580,10 @@ def _publication_date(root, url: str, title_el, body_el, meta: Metadata, chrome:
     if visible is not None:
         candidates.append(visible)
     for el in compiled("//time[@datetime] | //*[@itemprop='datePublished']")(root):
-        if el in chrome or _in_link(el) or (body_el is not None and _within(body_el, el)):
+        if el in chrome or (body_el is not None and _within(body_el, el)):
             continue
+        if el.get("itemprop") == "dateModified" or {"updated", "modified"} & set(class_tokens(el)):
+            continue  # when it was edited, not published
         value = el.get("datetime") or el.get("content") or text(el)
         published = parse_iso(value)
         if published:
@@ -633,7 +653,19 @@ def _date_ahead_of(block, body_el, chrome: Chrome) -> FoundDate | None:
     return None
 
 
+_PUBLISHED_XPATH = compiled(
+    ".//*[@itemprop='datePublished'] | .//time[contains(concat(' ', normalize-space(@class), ' '), ' published ')]"
+)
+
+
 def _date_in_element(el) -> tuple[str | None, str] | None:
+    marked = _PUBLISHED_XPATH(el)
+    if marked:  # a dateline with both dates (`updated`, `published`): the one marked as published
+        value = marked[0].get("datetime") or marked[0].get("content")
+        published = parse_iso(value) if value else None
+        shown = text(marked[0])
+        if published or shown:
+            return (published or parse_date(shown)), shown or value
     value = text(el)
     if not value or len(value) > 160 or el.tag == "a":
         return None
@@ -827,8 +859,9 @@ def _skipped_in(body_el, chrome: Chrome, title_el, date_el, attachments_el=None)
 
 
 def _is_list_of_items(el, chrome: Chrome) -> bool:
-    """Whether a block is a list of other pages: three or more alike items, each a link with a date or summary."""
-    return _repeated_items(el, chrome) >= 3
+    """Whether a block is a list of other pages: three or more alike items (links with a date or summary), most of its text."""
+    count, holder = list_of_items(el, chrome)
+    return count >= 3 and len(text(holder)) >= 0.5 * len(text(el))
 
 
 def _is_listing(root, body_el, chrome: Chrome) -> bool:
