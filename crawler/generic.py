@@ -129,7 +129,8 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     if problem is None:
         date = _publication_date(root, url, title_el, body_el, meta, chrome)
         attachments_el = _attachment_box(root, chrome)
-        skip = _skipped_in(body_el, chrome, title_el, date.element, attachments_el)
+        body_el, outside = _with_lead(body_el, title_el, date.element, chrome)
+        skip = _skipped_in(body_el, chrome, title_el, date.element, attachments_el) | outside
         body_text = "\n\n".join(paragraphs(body_el, skip))
         if len(body_text) < MIN_BODY:
             problem = "no body of real text"
@@ -828,6 +829,32 @@ def _link_density(el, chrome: Chrome) -> float:
         return 1.0
     linked = sum(len(text(a)) for a in el.iter("a") if a not in chrome)
     return min(1.0, linked / total)
+
+
+_LEAD_WORDS = frozenset("sapo lead summary description tomtat trichdan intro chapeau excerpt teaser".split())
+
+
+def _with_lead(body_el, title_el, date_el, chrome: Chrome) -> tuple[object, frozenset]:
+    """The body with its lead (sapo) when the page sets it apart just before the body block.
+
+    The body becomes the block's parent, and the parent's other children are left out.
+    """
+    lead = body_el.getprevious()
+    while lead is not None and (not isinstance(lead.tag, str) or not text(lead)):
+        lead = lead.getprevious()
+    if lead is None or lead is title_el or lead is date_el or lead in chrome:
+        return body_el, frozenset()
+    value = text(lead)
+    marked = bool(_LEAD_WORDS & set(class_tokens(lead))) or lead.get("data-role") == "sapo"
+    bold = lead.tag in ("h2", "h3", "strong", "b") or _looks_bold(lead) or (
+        len(lead) == 1 and lead[0].tag in ("strong", "b") and text(lead[0]) == value)  # fmt: skip
+    if not (marked or bold) or not 60 <= len(value) <= 800 or find_date(value[:30]) is not None:
+        return body_el, frozenset()
+    parent = body_el.getparent()
+    if parent is None or parent in chrome:
+        return body_el, frozenset()
+    outside = {child for child in parent if isinstance(child.tag, str) and child is not lead and child is not body_el}
+    return parent, frozenset(outside)
 
 
 def _skipped_in(body_el, chrome: Chrome, title_el, date_el, attachments_el=None) -> frozenset:
