@@ -449,7 +449,8 @@ _HEADLINE_XPATH = compiled(
 
 def _headline(root, meta: Metadata, chrome: Chrome, body_el=None, url: str = "") -> tuple[object, str, str | None]:
     """The headline's element and text, and a warning when it was found only in `<title>`."""
-    references = meta.headlines
+    sections = _section_names(root, chrome)
+    references = [r for r in meta.headlines if r.casefold() not in sections]
     folded = [r.casefold() for r in references]
     candidates = [el for el in _HEADLINE_XPATH(root)
                   if el not in chrome and not _in_link(el) and not _names_another_page(el, url)]  # fmt: skip
@@ -471,9 +472,9 @@ def _headline(root, meta: Metadata, chrome: Chrome, body_el=None, url: str = "")
     if named:
         return named[0], text(named[0]), None
     declared = meta.declared_headline
-    if declared:  # JSON-LD or Open Graph names it, the page shows it nowhere as such
+    if _reads_as_headline(declared, sections):  # JSON-LD or Open Graph names it, the page shows it nowhere
         return None, declared, "headline found only in the page's metadata"
-    before = _heading_before(root, body_el, chrome, url) if body_el is not None else None
+    before = _heading_before(root, body_el, chrome, url, sections) if body_el is not None else None
     if before is not None:
         return before, text(before), None
     if references:
@@ -485,7 +486,18 @@ _HEADING_RANK = {"h1": 3, "h2": 2}
 _ONLY_IN_TITLE = "headline found only in <title>"
 
 
-def _heading_before(root, body_el, chrome: Chrome, url: str = ""):
+def _reads_as_headline(value: str, sections: set[str]) -> bool:
+    """A headline is a sentence, not the name of a section of the site (`Tin tức`)."""
+    folded = value.casefold()
+    return len(value.split()) >= 4 and not any(name.startswith(folded) for name in sections)
+
+
+def _section_names(root, chrome: Chrome) -> set[str]:
+    """What the menus and the breadcrumb call the site's sections: never an article's headline."""
+    return {text(a).casefold() for a in root.iter("a") if a in chrome and text(a)}
+
+
+def _heading_before(root, body_el, chrome: Chrome, url: str = "", sections: frozenset | set = frozenset()):
     """The headline a page shows just before its body: the last heading (or bold title line) ahead of the text."""
     start = _first_text_unit(body_el)
     best, best_rank = None, 0
@@ -502,7 +514,7 @@ def _heading_before(root, body_el, chrome: Chrome, url: str = ""):
         if not rank:
             continue
         value = text(el)
-        if 10 <= len(value) <= 300 and find_date(value) is None and rank >= best_rank:
+        if 10 <= len(value) <= 300 and find_date(value) is None and rank >= best_rank and value.casefold() not in sections:
             best, best_rank = el, rank
     return best
 
