@@ -122,7 +122,8 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         problem = "no headline"
     elif body_el is None:
         problem = "no body of real text"
-    elif (_is_list_of_items(body_el, chrome) or _is_listing(root, body_el, chrome)
+    elif not _declares_itself(meta, title, root, chrome) and (
+            _is_list_of_items(body_el, chrome) or _is_listing(root, body_el, chrome)
           or (title_warning == _ONLY_IN_TITLE and _headings_of_other_pages(root, chrome, url))):  # fmt: skip
         problem = "its main block is a list of other pages"
         body_el = None
@@ -484,6 +485,18 @@ def _headline(root, meta: Metadata, chrome: Chrome, body_el=None, url: str = "")
 
 _HEADING_RANK = {"h1": 3, "h2": 2}
 _ONLY_IN_TITLE = "headline found only in <title>"
+
+
+def _declares_itself(meta: Metadata, title: str, root, chrome: Chrome) -> bool:
+    """Whether a page says it is an article (Open Graph or JSON-LD) under the headline it shows.
+
+    Such a page keeps its article even beside lists of other posts; a listing's headline is
+    the name of its section, which never counts.
+    """
+    if not meta.is_article or not title:
+        return False
+    folded = title.casefold()
+    return folded in {r.casefold() for r in meta.headlines} and _reads_as_headline(title, _section_names(root, chrome))
 
 
 def _reads_as_headline(value: str, sections: set[str]) -> bool:
