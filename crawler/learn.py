@@ -182,7 +182,10 @@ def _best_date(articles: list[Sample]) -> tuple[str, int, int] | None:
     candidates: dict[str, None] = {}
     for sample in articles:
         if _is_element(sample.parts.date_el):
-            candidates.update(dict.fromkeys(shapes(sample.parts.date_el)))
+            # The dateline, or an element inside it that holds the date (`tr` > `td.ngaydang`).
+            for el in sample.parts.date_el.iter():
+                if isinstance(el.tag, str) and (el is sample.parts.date_el or el.get("class") or el.get("id")):
+                    candidates.update(dict.fromkeys(shapes(el)))
     candidates.update(dict.fromkeys(_MACHINE_DATES))
     best, best_key = None, None
     for source in candidates:
