@@ -13,6 +13,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from crawler.cli import cli
+from crawler.storage import Archive
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
 
@@ -132,3 +133,30 @@ def test_history_shows_versions_and_a_diff(tmp_path):
     assert "-Đoạn hai." in result.output and "+Đoạn ba." in result.output
     unknown = CliRunner().invoke(cli, ["history", url + "x", "--db", str(db)])
     assert unknown.exit_code == 1 and unknown.output.startswith("Error: no archived versions of")
+
+
+@pytest.mark.parametrize("command", [["crawl", "--start-url", "http://127.0.0.1:9/"], ["extract", "x.html"], ["reparse"]])
+def test_a_malformed_profile_is_one_line_naming_the_key(command, tmp_path):
+    bad = tmp_path / "site.toml"
+    bad.write_text('[article]\ntitel = ["h1"]\n', encoding="utf-8")
+    Archive(tmp_path / "archive.db").close()
+    result = CliRunner().invoke(cli, [*command, "--profile", str(bad), "--db", str(tmp_path / "archive.db")]
+                                if command[0] != "extract" else [*command, "--profile", str(bad)])  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: profile {bad}: unknown key article.titel (known: {', '.join(KNOWN)})"
+
+
+KNOWN = ("title", "date", "body", "exclude", "breadcrumb", "breadcrumb_separators", "attachments", "related", "latest")
+
+
+def test_extract_with_a_profile_file(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><h1 class='t'>Tiêu đề bài viết</h1><p class='d'>24/09/2021</p>"
+                    "<div class='b'><p>Nội dung.</p></div></body></html>", encoding="utf-8")  # fmt: skip
+    profile = tmp_path / "site.toml"
+    profile.write_text('[article]\ntitle = ["h1.t"]\ndate = ["p.d"]\nbody = ["div.b"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(page), "--profile", str(profile), "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["extraction_method"], record["published"], record["body_text"]) == (
+        "profile", "2021-09-24T00:00:00+07:00", "Nội dung.")

@@ -406,3 +406,13 @@ def test_files_of_document_pages_are_downloaded_too(db, replica, crawled):
     for path in replica.documents:
         linked |= {url for url in extract_page(replica.get(path).body, crawled.url + path).links if is_attachment(url)}
     assert linked and linked <= downloaded
+
+
+def test_pages_say_which_extractor_read_them(db):
+    methods = {row["page_type"]: set() for row in db.query("SELECT DISTINCT page_type FROM pages")}
+    for row in db.query("SELECT page_type, extraction_method, extraction_note FROM pages"):
+        methods[row["page_type"]].add(row["extraction_method"])
+        assert row["extraction_note"] is None
+    for page_type in ("article", "listing", "document", "page"):
+        assert methods[page_type] == {"profile"}, page_type  # the site's own markup: its profile reads every page
+    assert methods["attachment"] == {None}
