@@ -856,7 +856,9 @@ def _link_density(el, chrome: Chrome) -> float:
     return min(1.0, linked / total)
 
 
-_LEAD_WORDS = frozenset("sapo lead summary description tomtat trichdan intro chapeau excerpt teaser".split())
+_LEAD_WORDS = frozenset(
+    "sapo lead lede summary description tomtat trichdan intro articleintro chapeau chapo standfirst excerpt teaser".split()
+)
 
 
 def _with_lead(body_el, title_el, date_el, chrome: Chrome) -> tuple[object, frozenset]:
