@@ -2577,7 +2577,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, with_body: bool) -> None:
         owner: ReplicaServer = self.server.owner  # type: ignore[attr-defined]
-        owner._record(self.command, self.path, dict(self.headers.items()))
+        number = owner._record(self.command, self.path, dict(self.headers.items()))
+        owner._wait_if_held(number)
         self._send(owner.replica.get(self.path, base=owner.url), with_body)
 
     def _send(self, resource: Resource, with_body: bool, declared_length: int | None = None) -> None:
@@ -2635,6 +2636,34 @@ class ReplicaServer:
         self._lock = threading.Lock()
         self._httpd: _QuietServer | None = None
         self._thread: threading.Thread | None = None
+        # A gate a test closes to stop a crawl at a point it chooses (see `hold`).
+        self._hold_from: int | None = None
+        self._released = threading.Event()
+        self.holding = threading.Event()
+
+    def hold(self, after: int) -> threading.Event:
+        """Answer `after` more requests, then hold every answer until `release()`.
+
+        The returned event is set once an answer is held: the crawler is then waiting on
+        this server, at a point the test chose, whatever the speed of the machine.
+        """
+        with self._lock:
+            self._hold_from = len(self.requests) + after
+            self._released.clear()
+            self.holding.clear()
+        return self.holding
+
+    def release(self) -> None:
+        """Let held answers go, and answer every later request at once."""
+        with self._lock:
+            self._hold_from = None
+        self._released.set()
+
+    def _wait_if_held(self, number: int) -> None:
+        hold_from = self._hold_from
+        if hold_from is not None and number > hold_from:
+            self.holding.set()
+            self._released.wait(timeout=600)
 
     def start(self) -> ReplicaServer:
         """Bind the port and start serving in the background."""
@@ -2670,10 +2699,12 @@ class ReplicaServer:
         finally:
             self.stop()
 
-    def _record(self, method: str, path: str, headers: dict) -> None:
+    def _record(self, method: str, path: str, headers: dict) -> int:
+        """Note a request; its number, counting from 1."""
         with self._lock:
             self.requests.append((method, path, headers))
             self.arrivals.setdefault(path, []).append(time.monotonic())
+            return len(self.requests)
 
     def __enter__(self) -> ReplicaServer:
         return self.start()
