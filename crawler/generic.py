@@ -115,8 +115,7 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     meta = Metadata(root)
     body_el = _main_block(root, chrome)
     title_el, title, title_warning = _headline(root, meta, chrome, body_el, url)
-    if body_el is not None:
-        body_el = _widened_to_main_text(root, body_el, chrome, title)
+    body_el = _widened_to_main_text(root, body_el, chrome, title)
     problem, parts = None, None
     if not title:
         problem = "no headline"
@@ -809,7 +808,7 @@ def _widened_to_main_text(root, body_el, chrome: Chrome, title: str = ""):
     total = sum(len(line) for line in lines)
     if not total:
         return body_el
-    ours = text(body_el)
+    ours = text(body_el) if body_el is not None else ""
     missing = [line for line in lines if line[:40] not in ours and not (title and (title in line or line in title))]
     if sum(len(line) for line in missing) <= (1 - MIN_COVERAGE) * total:
         return body_el
@@ -822,6 +821,14 @@ def _widened_to_main_text(root, body_el, chrome: Chrome, title: str = ""):
         holder = next((el for el, value in units if key in value), None)
         if holder is not None:
             holders.append(holder)
+    if len(ours) < MIN_BODY and len(holders) > 1:
+        # The scored block is no body at all: the body is the block that holds trafilatura's lines.
+        elsewhere = _common_ancestor(holders[1:])
+        if elsewhere is not None and elsewhere.tag not in ("html", "body") and elsewhere not in chrome:
+            if len(" ".join(paragraphs(elsewhere, frozenset(chrome.tops_within(elsewhere))))) <= 1.5 * total:
+                return elsewhere
+    if body_el is None:
+        return None
     # Only lines close to the scored block count: three levels up at most.
     levels = [body_el, *list(body_el.iterancestors())[:3]]
     common = body_el
@@ -834,6 +841,17 @@ def _widened_to_main_text(root, body_el, chrome: Chrome, title: str = ""):
     wanted = len(ours) + sum(len(line) for line in missing)
     if len(" ".join(paragraphs(common, frozenset(chrome.tops_within(common))))) > 1.5 * wanted:
         return body_el  # the lines are scattered over the page (a footer, a sidebar): no body holds them
+    return common
+
+
+def _common_ancestor(elements: list):
+    """The innermost element that holds all of `elements`."""
+    paths = [[*reversed(list(el.iterancestors())), el] for el in elements]
+    common = None
+    for level in zip(*paths):
+        if any(node is not level[0] for node in level):
+            break
+        common = level[0]
     return common
 
 
