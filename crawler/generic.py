@@ -115,7 +115,8 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     meta = Metadata(root)
     body_el = _main_block(root, chrome)
     title_el, title, title_warning = _headline(root, meta, chrome, body_el, url)
-    body_el = _widened_to_main_text(root, body_el, chrome, title)
+    opinion, lines = _second_opinion(root)
+    body_el = _widened_to_main_text(root, body_el, chrome, title, lines)
     problem, parts = None, None
     if not title:
         problem = "no headline"
@@ -123,9 +124,12 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         problem = "no body of real text"
     elif not _declares_itself(meta, title, root, chrome) and (
             _is_list_of_items(body_el, chrome) or _is_listing(root, body_el, chrome)
-          or (title_warning == _ONLY_IN_TITLE and _headings_of_other_pages(root, chrome, url))):  # fmt: skip
+          or (title_warning == _ONLY_IN_TITLE and _headings_of_other_pages(root, chrome, url))
+          or (_has_pager(root) and _repeated_items(root, chrome) >= 2)):  # fmt: skip
         problem = "its main block is a list of other pages"
         body_el = None
+    if problem is None and opinion is not None and _holds_little(root, body_el, lines, title):
+        body_el = opinion  # the page's own blocks hold little of the main text: trafilatura's reading is the body
     if problem is None:
         date = _publication_date(root, url, title_el, body_el, meta, chrome)
         attachments_el = _attachment_box(root, chrome)
@@ -787,24 +791,48 @@ _TEXT_UNITS = frozenset(("p", "li", "td", "th", "dd", "blockquote", "pre", "h2",
 MIN_COVERAGE = 0.6
 
 
-def _widened_to_main_text(root, body_el, chrome: Chrome, title: str = ""):
-    """The body block, widened to hold the main text trafilatura finds when it holds too little of it.
+def _second_opinion(root) -> tuple[object, list[str]]:
+    """Trafilatura's reading of the page: its main text as an element, and its lines of 40 characters or more.
 
-    Text spread over many nested blocks defeats the scoring; trafilatura (a second
-    opinion on where the main text is) is asked for its lines, and the body becomes the
-    smallest element that holds them and the scored block. The text itself is still read
-    from that element, chrome left out, as for any body.
+    Text spread over many nested blocks, or a page whose scored block is the wrong one,
+    defeats the scoring; trafilatura is a second opinion on where the main text is.
     """
     import lxml.html
     import trafilatura
 
     try:
         found = trafilatura.extract(lxml.html.tostring(root, encoding="unicode"), include_comments=False,
-                                    include_tables=True, deduplicate=False)  # fmt: skip
+                                    include_tables=True, deduplicate=False, output_format="html")  # fmt: skip
+        opinion = lxml.html.fromstring(found).find("body") if found else None
     except Exception:  # noqa: BLE001 (a second opinion that fails leaves the first one standing)
-        return body_el
-    lines = [normalize_space(line) for line in (found or "").splitlines()]
-    lines = [line for line in lines if len(line) >= 40]
+        return None, []
+    if opinion is None:
+        return None, []
+    lines = [normalize_space(line) for line in "\n".join(paragraphs(opinion)).splitlines()]
+    return opinion, [line for line in lines if len(line) >= 40]
+
+
+def _holds_little(root, body_el, lines: list[str], title: str) -> bool:
+    """Whether a body holds under half of the second opinion's main text.
+
+    The headline's lines do not count, nor lines that are mostly a link's text: items of
+    boxes of other articles, which the second opinion sometimes keeps.
+    """
+    links = {value for value in (text(a) for a in root.iter("a")) if len(value) >= 20}
+    lines = [line for line in lines if not (title and (title in line or line in title))
+             and not any(len(link) >= 0.6 * len(line) and link in line for link in links)]  # fmt: skip
+    total = sum(len(line) for line in lines)
+    shown = text(body_el) if body_el is not None else ""
+    return total >= UNDATED_MIN_BODY and sum(len(line) for line in lines if line[:40] in shown) < 0.5 * total
+
+
+def _widened_to_main_text(root, body_el, chrome: Chrome, title: str, lines: list[str]):
+    """The body block, widened to hold the main text of the second opinion when it holds too little of it.
+
+    The body becomes the smallest element near the scored block that holds those lines
+    (or, when the scored block is no body at all, the one that holds them wherever it is);
+    the text itself is still read from the page's own elements, chrome left out.
+    """
     total = sum(len(line) for line in lines)
     if not total:
         return body_el
