@@ -122,3 +122,15 @@ def test_one_malformed_link_costs_nothing():
     )
     found = extract_page(html, URL, profile=EMPTY)
     assert found.article["title"] == TITLE
+
+
+def test_text_spread_over_nested_blocks_is_read_whole():
+    # One paragraph per nested block, as some CMS templates write them: no block holds
+    # the text, the second opinion (trafilatura) says where it is.
+    blocks = "".join(
+        f"<div class='section'><div class='inner'><div class='text'><p>{text} {text}</p></div></div></div>"
+        for text in (LEAD, MIDDLE, LAST)
+    )
+    html = page(f"<h1>{TITLE}</h1><div class='date'>24/05/2024 08:15</div><div class='story'>{blocks}</div>")
+    article = extract_page(html, URL, profile=EMPTY).article
+    assert article["body_text"] == "\n\n".join(f"{text} {text}" for text in (LEAD, MIDDLE, LAST))
