@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
 import nh3
@@ -28,7 +28,7 @@ from .parts import ArticleParts
 from .profile import Profile, default_profile
 from .text import nfc, normalize_space
 from .tree import BLOCKS, compiled, contains, first, paragraphs, text
-from .urls import canonicalize_url, is_attachment
+from .urls import canonicalize_url, is_attachment, url_path
 
 # What survives in stored body_html: structure, links and images, no styling, no script.
 _SAFE_TAGS = {
@@ -137,6 +137,7 @@ def extract_article(html: bytes | str, url: str, *, content_type: str | None = N
 def extract_page(html: bytes | str, url: str, *, content_type: str | None = None,
                  profile: Profile | None = None) -> Page:  # fmt: skip
     """Classify a page, list its links and extract its article, from one parse."""
+    url = url or ""  # a saved page whose address is unknown is read all the same
     profile = profile or default_profile()
     root = parse_html(html, content_type)
     base = _base_url(root, url)
@@ -225,7 +226,7 @@ def article_fields(root, url: str, base: str, parts: ArticleParts, canonical: st
     article = {
         "url": url,
         "canonical_url": canonical,
-        "site_id": profile.article_id(urlsplit(url).path),
+        "site_id": profile.article_id(url_path(url)),
         "title": parts.title,
         "published": parts.published,
         "published_raw": parts.published_raw or None,
@@ -406,7 +407,12 @@ def _clean_html(body_el, base: str, skip) -> str:
 
 def _base_url(root, url: str) -> str:
     base = compiled("//base/@href")(root)
-    return urljoin(url, base[0].strip()) if base else url
+    if not base:
+        return url
+    try:
+        return urljoin(url, base[0].strip())
+    except ValueError:  # a `<base href>` that is no URL: links are read against the page's own address
+        return url
 
 
 def _canonical(root, base: str) -> str | None:

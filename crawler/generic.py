@@ -26,12 +26,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+
 
 from .dates import clean_raw_date, find_date, has_time, parse_date, parse_iso
 from .parts import ArticleParts
 from .text import normalize_space
 from .tree import BLOCKS, INVISIBLE, class_tokens, compiled, paragraphs, text
+from .urls import url_path
 
 # Headings of boxes of other articles: related ones, and the site-wide latest news.
 RELATED_HEADINGS = (
@@ -107,7 +108,7 @@ class GenericPage:
 
 def read_page(root, url: str, profile=None) -> GenericPage:
     """Classify a page the profile did not recognise and find its article's parts."""
-    path = urlsplit(url).path or "/"
+    path = url_path(url) or "/"
     looks_like_article = profile is not None and profile.is_article_url(path)
     if _is_document_page(root):
         return GenericPage("document")
@@ -578,8 +579,8 @@ def _names_another_page(el, url: str) -> bool:
     link = next((a for a in el.iter("a") if text(a)), None)
     if link is None or text(link) != text(el):
         return False
-    target = urlsplit(urljoin(url, link.get("href") or "")).path.rstrip("/") if url else link.get("href")
-    return target != urlsplit(url).path.rstrip("/")
+    target = url_path(link.get("href") or "", url).rstrip("/") if url else link.get("href")
+    return target != url_path(url).rstrip("/")
 
 
 def _in_heading(el) -> bool:
@@ -622,7 +623,7 @@ def _publication_date(root, url: str, title_el, body_el, meta: Metadata, chrome:
         published = parse_iso(value)
         if published:
             candidates.append(FoundDate(published, normalize_space(value), source))
-    match = _URL_DATE.search(urlsplit(url).path)
+    match = _URL_DATE.search(url_path(url))
     if match:
         published = parse_date(f"{match['day']}/{match['month']}/{match['year']}")
         if published:

@@ -64,6 +64,14 @@ def _canonical_absolute(url: str) -> str | None:
     return safe_url_string(urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, "")))
 
 
+def url_path(url: str, base: str | None = None) -> str:
+    """The path of `url` (joined to `base` first, if given); '' for an address that is no URL."""
+    try:
+        return urlsplit(urljoin(base, url) if base else url).path
+    except ValueError:  # `http://[ccpa-preferences]` and the like
+        return ""
+
+
 def host_of(url: str) -> str:
     """The host name of `url`, lower-case, without port or a leading `www.`."""
     host = (urlsplit(url).hostname or "").lower()

@@ -134,3 +134,9 @@ def test_text_spread_over_nested_blocks_is_read_whole():
     html = page(f"<h1>{TITLE}</h1><div class='date'>24/05/2024 08:15</div><div class='story'>{blocks}</div>")
     article = extract_page(html, URL, profile=EMPTY).article
     assert article["body_text"] == "\n\n".join(f"{text} {text}" for text in (LEAD, MIDDLE, LAST))
+
+
+@pytest.mark.parametrize("address", [None, "", "not a url", "http://[ccpa-preferences]/a.html"])
+def test_a_page_whose_own_address_is_malformed_is_read_all_the_same(address):
+    article = extract_page(MARKUPS["br-separated paragraphs and time datetime"], address, profile=EMPTY).article
+    assert article["title"] == TITLE and article["body_text"] == BODY
