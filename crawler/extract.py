@@ -131,7 +131,10 @@ def extract_article(html: bytes | str, url: str, *, content_type: str | None = N
     or text; `profile` is the site's (default: cchc.laichau.gov.vn's). The result is a
     plain dict: see `Page.article`.
     """
-    return extract_page(html, url, content_type=content_type, profile=profile).article
+    try:
+        return extract_page(html, url, content_type=content_type, profile=profile).article
+    except ParseError:  # no HTML at all (an empty answer): no article in it
+        return None
 
 
 def extract_page(html: bytes | str, url: str, *, content_type: str | None = None,

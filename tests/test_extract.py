@@ -266,3 +266,7 @@ def test_related_dates_beside_or_inside_the_link():
         ("Bài hai", "2022-06-21T15:46:32+07:00"),
         ("Bài ba", None),
     ]
+
+
+def test_extract_article_reads_no_article_in_an_empty_answer():
+    assert extract_article(b"   ", HOST + "/x") is None
