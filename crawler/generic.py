@@ -124,7 +124,8 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     elif body_el is None:
         problem = "no body of real text"
     elif not _declares_itself(meta, title, root, chrome) and (
-            _is_list_of_items(body_el, chrome) or _is_listing(root, body_el, chrome)
+            _is_list_of_items(body_el, chrome)
+          or (_is_listing(root, body_el, chrome) and not _holds_most(root, body_el, lines, title))
           or (title_warning == _ONLY_IN_TITLE and _headings_of_other_pages(root, chrome, url))
           or (_has_pager(root) and _repeated_items(root, chrome) >= 2)):  # fmt: skip
         problem = "its main block is a list of other pages"
@@ -814,7 +815,19 @@ def _second_opinion(root) -> tuple[object, list[str]]:
 
 
 def _holds_little(root, body_el, lines: list[str], title: str) -> bool:
-    """Whether a body holds under half of the second opinion's main text.
+    """Whether a body holds under half of the second opinion's main text."""
+    held, total = _share_held(root, body_el, lines, title)
+    return total >= UNDATED_MIN_BODY and held < 0.5 * total
+
+
+def _holds_most(root, body_el, lines: list[str], title: str) -> bool:
+    """Whether a body holds nearly all of the second opinion's main text: both read the same article."""
+    held, total = _share_held(root, body_el, lines, title)
+    return total >= UNDATED_MIN_BODY and held >= 0.9 * total
+
+
+def _share_held(root, body_el, lines: list[str], title: str) -> tuple[int, int]:
+    """How much of the second opinion's text a body holds, and of how much.
 
     The headline's lines do not count, nor lines that are mostly a link's text: items of
     boxes of other articles, which the second opinion sometimes keeps.
@@ -822,9 +835,8 @@ def _holds_little(root, body_el, lines: list[str], title: str) -> bool:
     links = {value for value in (text(a) for a in root.iter("a")) if len(value) >= 20}
     lines = [line for line in lines if not (title and (title in line or line in title))
              and not any(len(link) >= 0.6 * len(line) and link in line for link in links)]  # fmt: skip
-    total = sum(len(line) for line in lines)
     shown = text(body_el) if body_el is not None else ""
-    return total >= UNDATED_MIN_BODY and sum(len(line) for line in lines if line[:40] in shown) < 0.5 * total
+    return sum(len(line) for line in lines if line[:40] in shown), sum(len(line) for line in lines)
 
 
 def _widened_to_main_text(root, body_el, chrome: Chrome, title: str, lines: list[str]):
