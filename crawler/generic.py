@@ -512,7 +512,8 @@ def _reads_as_headline(value: str, sections: set[str]) -> bool:
 
 def _section_names(root, chrome: Chrome) -> set[str]:
     """What the menus and the breadcrumb call the site's sections: never an article's headline."""
-    return {text(a).casefold() for a in root.iter("a") if a in chrome and text(a)}
+    # Short link texts only: a box of other articles in the chrome names headlines, not sections.
+    return {text(a).casefold() for a in root.iter("a") if a in chrome and 0 < len(text(a).split()) <= 6}
 
 
 def _heading_before(root, body_el, chrome: Chrome, url: str = "", sections: frozenset | set = frozenset()):

@@ -140,3 +140,20 @@ def test_text_spread_over_nested_blocks_is_read_whole():
 def test_a_page_whose_own_address_is_malformed_is_read_all_the_same(address):
     article = extract_page(MARKUPS["br-separated paragraphs and time datetime"], address, profile=EMPTY).article
     assert article["title"] == TITLE and article["body_text"] == BODY
+
+
+def test_the_sites_own_markup_is_read_exactly_without_its_profile():
+    from crawler.replica import build_replica
+
+    replica = build_replica(n_articles=20)
+    for expected in replica.articles:
+        resource = replica.get(expected.path)
+        found = extract_page(resource.body, "https://cchc.laichau.gov.vn" + expected.path,
+                             content_type=resource.headers.get("Content-Type"), profile=EMPTY)  # fmt: skip
+        assert found.page_type == "article", expected.path
+        article = found.article
+        assert (article["title"], article["published"], article["category"], article["body_text"]) == (
+            expected.title, expected.published, expected.category, expected.body_text), expected.path
+    for path in [*replica.listings, *replica.documents, *replica.static_pages, "/"]:
+        resource = replica.get(path)
+        assert extract_page(resource.body, "https://cchc.laichau.gov.vn" + path, profile=EMPTY).page_type != "article"
