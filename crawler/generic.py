@@ -955,6 +955,9 @@ def _skipped_in(body_el, chrome: Chrome, title_el, date_el, attachments_el=None)
         for member in members:
             if member is not body_el and _within(body_el, member):
                 skip.add(member)
+    count, holder = list_of_items(body_el, chrome)
+    if count >= 3 and holder is not None and holder is not body_el and _dated_links(holder):
+        skip.add(holder)  # a box of other articles (dated links) with no heading or class to name it
     if title_el is not None and title_el is not body_el and _within(body_el, title_el):
         # The headline's own block in the body block (an article's <header> with its byline) is no text of it.
         block = title_el
@@ -970,6 +973,17 @@ def _skipped_in(body_el, chrome: Chrome, title_el, date_el, attachments_el=None)
                     skip.add(sibling)
             node = node.getparent()
     return frozenset(skip)
+
+
+def _dated_links(holder) -> bool:
+    """Whether every item of a list is a link with a date beside it, and little else."""
+    items = [child for child in holder if isinstance(child.tag, str) and text(child)]
+    for item in items:
+        links = [a for a in item.iter("a") if text(a)]
+        shown = text(item)
+        if not links or find_date(shown) is None or sum(len(text(a)) for a in links) < 0.5 * len(shown):
+            return False
+    return bool(items)
 
 
 def _is_list_of_items(el, chrome: Chrome) -> bool:

@@ -157,3 +157,11 @@ def test_the_sites_own_markup_is_read_exactly_without_its_profile():
     for path in [*replica.listings, *replica.documents, *replica.static_pages, "/"]:
         resource = replica.get(path)
         assert extract_page(resource.body, "https://cchc.laichau.gov.vn" + path, profile=EMPTY).page_type != "article"
+
+
+def test_a_list_of_dated_links_inside_the_body_block_is_left_out():
+    others = "".join(f"<li><a href='/tin-{n}.html'>Tin cải cách hành chính số {n} của tỉnh Lai Châu</a> ({n:02d}/01/2024)</li>"
+                      for n in range(1, 5))  # fmt: skip
+    html = page(f"<h1>{TITLE}</h1><div class='ngay'>24/05/2024 08:15</div>"
+                f"<div class='content'>{paragraphs()}<ul>{others}</ul></div>")  # fmt: skip
+    assert extract_page(html, URL, profile=EMPTY).article["body_text"] == BODY
