@@ -123,10 +123,10 @@ def read_page(root, url: str, profile=None) -> GenericPage:
         problem = "no headline"
     elif body_el is None:
         problem = "no body of real text"
-    elif not _declares_itself(meta, title, root, chrome) and (
+    elif not (title_el is not None and _declares_itself(meta, title, root, chrome)) and (
             _is_list_of_items(body_el, chrome)
           or (_is_listing(root, body_el, chrome) and not _holds_most(root, body_el, lines, title))
-          or (title_warning == _ONLY_IN_TITLE and _headings_of_other_pages(root, chrome, url))
+          or (title_el is None and _headings_of_other_pages(root, chrome, url))
           or (_has_pager(root) and _repeated_items(root, chrome) >= 2)):  # fmt: skip
         problem = "its main block is a list of other pages"
         body_el = None
@@ -221,7 +221,7 @@ class Chrome:
     @staticmethod
     def _is_breadcrumb(el) -> bool:
         words = class_tokens(el)
-        if "breadcrumb" in words or "breadcrumbs" in words or "duongdan" in words:
+        if {"breadcrumb", "breadcrumbs", "crumb", "crumbs", "duongdan", "vitri"} & set(words):
             return True
         if (el.get("aria-label") or "").lower() in ("breadcrumb", "breadcrumbs"):
             return True
@@ -571,9 +571,12 @@ def _elements_reading(root, value: str):
 
 
 def _headings_of_other_pages(root, chrome: Chrome, url: str) -> bool:
-    """Whether two or more of the page's headings are links to other pages: an archive of posts."""
+    """Whether the page's headings are links to other pages: an archive of posts."""
     linked = [el.tag for el in compiled("//h1 | //h2 | //h3")(root) if el not in chrome and _names_another_page(el, url)]
-    return any(linked.count(tag) >= 2 for tag in set(linked))
+    # With the page's own address unknown (none, or a placeholder such as `/`), a post's
+    # link to itself looks like a link elsewhere: then two are needed.
+    needed = 1 if url_path(url).strip("/") else 2
+    return any(linked.count(tag) >= needed for tag in set(linked))
 
 
 def _names_another_page(el, url: str) -> bool:
