@@ -88,6 +88,7 @@ _META_DATES = (
 )  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»/•>]+\s+|\s*[|»•]\s*|\s+::\s+")
 _URL_DATE = re.compile(r"/(?P<year>20\d{2}|19\d{2})[/_-]?(?P<month>0[1-9]|1[0-2])[/_-]?(?P<day>0[1-9]|[12]\d|3[01])(?:/|[^\d]|$)")
+_HOME_TRAIL = re.compile(r"^(?:trang chủ|trang chính|home)\s*[»›>→/]\s*\S", re.IGNORECASE)  # not `|`: a bar of top links
 _HOME_PATHS = re.compile(r"^/(?:|index\.html?|default\.aspx|trang-chu|home|trangchu)/?$", re.IGNORECASE)
 _PAGER_TEXTS = frozenset(("trang sau", "trang tiếp", "sau", "tiếp", "next", "»", "›", ">>", "trang cuối", "cuối"))
 _PAGE_QUERY = re.compile(r"[?&](?:page|p|trang|pageindex|pagenumber|paged|start|offset)=\d+|/page/\d+|/trang-\d+", re.IGNORECASE)
@@ -196,6 +197,10 @@ class Chrome:
                     self.tops.append(el)
             elif tag == "header" and not _inside(el, ("article", "main")) and not self._holds_the_text(el):
                 self.tops.append(el)
+        if self.breadcrumb is None:
+            self.breadcrumb = self._breadcrumb_by_text(root)
+            if self.breadcrumb is not None:
+                self.tops.append(self.breadcrumb)
         self._boxes_by_heading(root)
         self._boxes_by_class(root)
         self._tools_by_text(root)
@@ -217,6 +222,16 @@ class Chrome:
             return False
         linked = sum(len(text(a)) for a in el.iter("a"))
         return linked < 0.3 * size
+
+    @staticmethod
+    def _breadcrumb_by_text(root):
+        """A trail that no class names: a short line that starts at the home page, `Trang chủ » …`."""
+        for el in compiled("//div | //p | //span | //td | //ul | //ol | //nav")(root):
+            value = text(el)
+            if len(value) <= 200 and _HOME_TRAIL.match(value) and not any(
+                    isinstance(c.tag, str) and c.tag in ("p", "table", "h1", "h2") for c in el.iter()):  # fmt: skip
+                return el
+        return None
 
     @staticmethod
     def _is_breadcrumb(el) -> bool:
@@ -384,6 +399,10 @@ class Metadata:
             references.append(value)
             pieces = [p for p in _TITLE_SEPARATORS.split(value) if p and p.casefold() != site]
             if len(pieces) > 1:
+                # The site's name ends (or starts) a <title>; a headline may hold a separator itself.
+                separators = _TITLE_SEPARATORS.findall(value)
+                references.append(value[: value.rfind(separators[-1])].strip())
+                references.append(value[value.find(separators[0]) + len(separators[0]) :].strip())
                 references.append(max(pieces, key=len))
         return list(dict.fromkeys(references))
 
@@ -470,7 +489,7 @@ def _headline(root, meta: Metadata, chrome: Chrome, body_el=None, url: str = "")
         for el in _elements_reading(root, reference):
             if el not in chrome and not _in_link(el):
                 return el, text(el), None
-    for el in candidates:  # a headline that the metadata names only in part (a cut or longer title)
+    for el in sorted(candidates, key=lambda el: -_HEADING_RANK.get(el.tag, 0)):  # named only in part (cut, longer)
         value = text(el)
         if len(value) >= 15 and any(value.casefold() in r or (len(r) >= 15 and r in value.casefold()) for r in folded):
             return el, value, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -165,3 +166,54 @@ def test_a_list_of_dated_links_inside_the_body_block_is_left_out():
     html = page(f"<h1>{TITLE}</h1><div class='ngay'>24/05/2024 08:15</div>"
                 f"<div class='content'>{paragraphs()}<ul>{others}</ul></div>")  # fmt: skip
     assert extract_page(html, URL, profile=EMPTY).article["body_text"] == BODY
+
+
+def _portal_page(article, others, main: str) -> str:
+    """A page of another portal around `main`: a banner, a menu, a box of other articles, a footer."""
+    box = "".join(f'<li><a href="{o.path}">{html.escape(o.title)}</a> ({o.published[8:10]}/{o.published[5:7]}/'
+                  f"{o.published[:4]})</li>" for o in others)  # fmt: skip
+    return (f"<html><head><meta charset='utf-8'><title>{html.escape(article.title)} - Sở Nội vụ</title></head><body>"
+            "<div id='banner'><a href='/'><img src='/logo.png'></a></div><ul class='topmenu'><li><a href='/'>Trang chủ"
+            "</a></li><li><a href='/gioi-thieu'>Giới thiệu</a></li></ul><div class='wrap'><div class='left'>"
+            f"{main}</div><div class='right'><div class='hot'><div class='hd'>Tin nổi bật</div><ul>{box}</ul></div>"
+            "</div></div><div class='bottom'>Bản quyền thuộc Sở Nội vụ tỉnh Lai Châu. Địa chỉ: phường Tân Phong.</div>"
+            "</body></html>")  # fmt: skip
+
+
+def _trail(article) -> str:
+    return " &gt; ".join(html.escape(item) for item in article.breadcrumb)
+
+
+def _day(article) -> str:
+    return f"{article.published[8:10]}/{article.published[5:7]}/{article.published[:4]}"
+
+
+TEMPLATES = {
+    # The trail is plain text with no class to name it; the date is the first line of the body block.
+    "journal": lambda a: (f'<div class="path">{_trail(a)}</div><div class="journal-content-article">'
+                          f'<h3 class="title">{html.escape(a.title)}</h3><p class="date">Ngày đăng: {_day(a)} '
+                          f'{a.published[11:16]}</p>' + "".join(f"<p>{html.escape(p)}</p>" for p in a.paragraphs)
+                          + "</div>"),  # fmt: skip
+    # The date after the body.
+    "date after": lambda a: (f'<div class="breadcrumb">{_trail(a)}</div><h1>{html.escape(a.title)}</h1>'
+                             '<div class="noidung">' + "".join(f"<p>{html.escape(p)}</p>" for p in a.paragraphs)
+                             + f'</div><div class="ngaydang">Cập nhật: {_day(a)} {a.published[11:16]}</div>'),  # fmt: skip
+    # The time before the date, inside the headline's block; paragraphs split by <br><br>.
+    "time first": lambda a: (f'<div class="breadcrumb">{_trail(a)}</div><div class="title"><h1>{html.escape(a.title)}'
+                             f'</h1><span class="time">{a.published[11:16]} | {_day(a)}</span></div><div class="detail">'
+                             + "<br><br>".join(html.escape(p) for p in a.paragraphs) + "</div>"),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_replica_articles_in_other_portal_templates(template):
+    from crawler.replica import build_replica
+
+    replica = build_replica(n_articles=20)
+    for article in replica.articles:
+        page_html = _portal_page(article, replica.articles[:5], TEMPLATES[template](article))
+        found = extract_page(page_html, "https://sonoivu.example.gov.vn" + article.path, profile=EMPTY)
+        got = found.article
+        assert found.page_type == "article", article.path
+        assert (got["title"], got["published"][:16], got["category"], got["body_text"]) == (
+            article.title, article.published[:16], article.category, article.body_text), article.path
