@@ -577,7 +577,7 @@ def _elements_reading(root, value: str):
     key = value.split()[0]
     folded = value.casefold()
     for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in INVISIBLE or key not in (el.text or ""):
+        if not isinstance(el.tag, str) or el.tag in INVISIBLE or not (el.text or "").lstrip().startswith(key):
             continue
         node = el
         for _ in range(3):  # the text may start in a child (`<td><span>Title</span></td>`)
