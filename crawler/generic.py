@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 
 from .dates import clean_raw_date, find_date, has_time, parse_date, parse_iso
@@ -119,19 +120,20 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     title_el, title, title_warning = _headline(root, meta, chrome, body_el, url)
     opinion, lines = _second_opinion(root)
     body_el = _widened_to_main_text(root, body_el, chrome, title, lines)
+    share = _share_held(root, body_el, lines, title)
     problem, parts = None, None
     if not title:
         problem = "no headline"
     elif body_el is None:
         problem = "no body of real text"
-    elif not (title_el is not None and _declares_itself(meta, title, root, chrome)) and (
+    elif not (title_el is not None and _declares_itself(meta, title, chrome)) and (
             _is_list_of_items(body_el, chrome)
-          or (_is_listing(root, body_el, chrome) and not _holds_most(root, body_el, lines, title))
+          or (_is_listing(body_el, chrome) and not _holds_most(share))
           or (title_el is None and _headings_of_other_pages(root, chrome, url))
-          or (_has_pager(root) and _repeated_items(root, chrome) >= 2)):  # fmt: skip
+          or (chrome.has_pager and chrome.items[0] >= 2)):  # fmt: skip
         problem = "its main block is a list of other pages"
         body_el = None
-    if problem is None and opinion is not None and _holds_little(root, body_el, lines, title):
+    if problem is None and opinion is not None and _holds_little(share):
         body_el = opinion  # the page's own blocks hold little of the main text: trafilatura's reading is the body
     if problem is None:
         date = _publication_date(root, url, title_el, body_el, meta, chrome)
@@ -160,7 +162,7 @@ def read_page(root, url: str, profile=None) -> GenericPage:
             problem = "no publication date" if date.raw is None else f"an unreadable date: {date.raw}"
     # A portal's front page lists its news; it is read first as any page, since saved pages
     # often come with a placeholder address such as `https://example.org/`.
-    page_type = "listing" if _HOME_PATHS.match(path) else _listing_or_page(root, chrome)
+    page_type = "listing" if _HOME_PATHS.match(path) else _listing_or_page(chrome)
     note = None
     if looks_like_article and title:
         note = f"looked like an article (article URL and a headline) but {problem}"
@@ -178,6 +180,7 @@ class Chrome:
     """
 
     def __init__(self, root) -> None:
+        self.root = root
         self.tops: list = []
         self.related = self.latest = self.breadcrumb = None
         body = root.find("body")
@@ -208,9 +211,46 @@ class Chrome:
         for top in self.tops:
             self.elements.update(top.iter())
 
+    @cached_property
+    def items(self) -> tuple[int, object]:
+        """The page's largest list of alike items outside the chrome: how many, and what holds them."""
+        return list_of_items(self.root, self)
+
+    @cached_property
+    def has_pager(self) -> bool:
+        """Whether the page has a pager."""
+        return _has_pager(self.root)
+
+    @cached_property
+    def sections(self) -> set[str]:
+        """What the menus and the breadcrumb call the site's sections: never an article's headline.
+
+        Short link texts only: a box of other articles in the chrome names headlines, not sections.
+        """
+        return {text(a).casefold() for a in self.root.iter("a") if a in self and 0 < len(text(a).split()) <= 6}
+
+    @cached_property
+    def _top_elements(self) -> set:
+        return {top for top in self.tops if not isinstance(top, _Holder)}
+
     def tops_within(self, el) -> list:
         """The chrome's elements inside `el` (not boxes made of a heading and its siblings)."""
-        return [top for top in self.tops if not isinstance(top, _Holder) and top is not el and _within(el, top)]
+        tops = self._top_elements
+        return [node for node in el.iterdescendants() if node in tops]
+
+    def length_within(self, el) -> int:
+        """How much text the chrome inside `el` shows."""
+        lengths = self._lengths
+        total = 0
+        for top in self.tops_within(el):
+            if top not in lengths:
+                lengths[top] = len(text(top))
+            total += lengths[top]
+        return total
+
+    @cached_property
+    def _lengths(self) -> dict:
+        return {}
 
     def __contains__(self, el) -> bool:
         return el in self.elements
@@ -474,7 +514,7 @@ _HEADLINE_XPATH = compiled(
 
 def _headline(root, meta: Metadata, chrome: Chrome, body_el=None, url: str = "") -> tuple[object, str, str | None]:
     """The headline's element and text, and a warning when it was found only in `<title>`."""
-    sections = _section_names(root, chrome)
+    sections = chrome.sections
     references = [r for r in meta.headlines if r.casefold() not in sections]
     folded = [r.casefold() for r in references]
     candidates = [el for el in _HEADLINE_XPATH(root)
@@ -511,7 +551,7 @@ _HEADING_RANK = {"h1": 3, "h2": 2}
 _ONLY_IN_TITLE = "headline found only in <title>"
 
 
-def _declares_itself(meta: Metadata, title: str, root, chrome: Chrome) -> bool:
+def _declares_itself(meta: Metadata, title: str, chrome: Chrome) -> bool:
     """Whether a page says it is an article (Open Graph or JSON-LD) under the headline it shows.
 
     Such a page keeps its article even beside lists of other posts; a listing's headline is
@@ -520,19 +560,13 @@ def _declares_itself(meta: Metadata, title: str, root, chrome: Chrome) -> bool:
     if not meta.is_article or not title:
         return False
     folded = title.casefold()
-    return folded in {r.casefold() for r in meta.headlines} and _reads_as_headline(title, _section_names(root, chrome))
+    return folded in {r.casefold() for r in meta.headlines} and _reads_as_headline(title, chrome.sections)
 
 
 def _reads_as_headline(value: str, sections: set[str]) -> bool:
     """A headline is a sentence, not the name of a section of the site (`Tin tức`)."""
     folded = value.casefold()
     return len(value.split()) >= 4 and not any(name.startswith(folded) for name in sections)
-
-
-def _section_names(root, chrome: Chrome) -> set[str]:
-    """What the menus and the breadcrumb call the site's sections: never an article's headline."""
-    # Short link texts only: a box of other articles in the chrome names headlines, not sections.
-    return {text(a).casefold() for a in root.iter("a") if a in chrome and 0 < len(text(a).split()) <= 6}
 
 
 def _heading_before(root, body_el, chrome: Chrome, url: str = "", sections: frozenset | set = frozenset()):
@@ -837,15 +871,15 @@ def _second_opinion(root) -> tuple[object, list[str]]:
     return opinion, [line for line in lines if len(line) >= 40]
 
 
-def _holds_little(root, body_el, lines: list[str], title: str) -> bool:
-    """Whether a body holds under half of the second opinion's main text."""
-    held, total = _share_held(root, body_el, lines, title)
+def _holds_little(share: tuple[int, int]) -> bool:
+    """Whether a body holds under half of the second opinion's main text (`_share_held`)."""
+    held, total = share
     return total >= UNDATED_MIN_BODY and held < 0.5 * total
 
 
-def _holds_most(root, body_el, lines: list[str], title: str) -> bool:
+def _holds_most(share: tuple[int, int]) -> bool:
     """Whether a body holds nearly all of the second opinion's main text: both read the same article."""
-    held, total = _share_held(root, body_el, lines, title)
+    held, total = share
     return total >= UNDATED_MIN_BODY and held >= 0.9 * total
 
 
@@ -855,6 +889,8 @@ def _share_held(root, body_el, lines: list[str], title: str) -> tuple[int, int]:
     The headline's lines do not count, nor lines that are mostly a link's text: items of
     boxes of other articles, which the second opinion sometimes keeps.
     """
+    if not lines:
+        return 0, 0
     links = {value for value in (text(a) for a in root.iter("a")) if len(value) >= 20}
     lines = [line for line in lines if not (title and (title in line or line in title))
              and not any(len(link) >= 0.6 * len(line) and link in line for link in links)]  # fmt: skip
@@ -930,8 +966,7 @@ def _credit_paragraph(el, value: str, credit) -> None:
 
 def _link_density(el, chrome: Chrome) -> float:
     """The share of a block's own text (its chrome left out) that is link text."""
-    total = len(text(el)) - sum(len(text(top)) for top in chrome.tops if not isinstance(top, _Holder)
-                                and top is not el and _within(el, top))  # fmt: skip
+    total = len(text(el)) - chrome.length_within(el)
     if total <= 0:
         return 1.0
     linked = sum(len(text(a)) for a in el.iter("a") if a not in chrome)
@@ -1014,17 +1049,13 @@ def _is_list_of_items(el, chrome: Chrome) -> bool:
     return count >= 3 and len(text(holder)) >= 0.5 * len(text(el))
 
 
-def _is_listing(root, body_el, chrome: Chrome) -> bool:
+def _is_listing(body_el, chrome: Chrome) -> bool:
     """Whether the page's list of items holds as much text as its would-be body (half, when it is inside it)."""
-    count, holder = list_of_items(root, chrome)
+    count, holder = chrome.items
     if count < 2 or holder is None:
         return False
     share = 0.5 if _within(body_el, holder) or _within(holder, body_el) else 1.0
     return len(text(holder)) >= share * len(text(body_el))
-
-
-def _repeated_items(root, chrome: Chrome) -> int:
-    return list_of_items(root, chrome)[0]
 
 
 def list_of_items(root, chrome: Chrome) -> tuple[int, object]:
@@ -1060,9 +1091,9 @@ def list_of_items(root, chrome: Chrome) -> tuple[int, object]:
 # -- other page types ----------------------------------------------------------------------
 
 
-def _listing_or_page(root, chrome: Chrome) -> str:
+def _listing_or_page(chrome: Chrome) -> str:
     """listing when the page shows repeated items with links, or a pager; page otherwise."""
-    if _repeated_items(root, chrome) >= 3 or _has_pager(root):
+    if chrome.items[0] >= 3 or chrome.has_pager:
         return "listing"
     return "page"
 
