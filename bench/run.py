@@ -4,7 +4,7 @@
 100,000 articles searched), 6 to 8 minutes on two cores; `--quick` runs
 small sizes in a couple of minutes. Progress goes to stderr, the table to stdout.
 
-    .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reextract,extract,generic]
+    .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reextract,extract,generic,recrawl,refs]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ FULL = {"crawl_articles": 2000, "crawl_rounds": 3, "memory_pages": 20000, "searc
         "reextract_articles": 1000, "extract_articles": 300, "recrawl_articles": 1000}  # fmt: skip
 QUICK = {"crawl_articles": 300, "crawl_rounds": 1, "memory_pages": 2000, "search_articles": 10_000,
          "reextract_articles": 300, "extract_articles": 100, "recrawl_articles": 200}  # fmt: skip
-BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract", "generic", "recrawl")
+BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract", "generic", "recrawl", "refs")
 
 
 def extraction_figures(n_articles: int) -> list[Figure]:
@@ -104,6 +104,37 @@ def recrawl_figures(n_articles: int) -> list[Figure]:
     return figures or [Figure("re-crawl: bench/recrawl.py printed no figures", "—", met=False)]
 
 
+def refs_figures() -> list[Figure]:
+    """bench/refs.py's figures (document references found in hand-written sentences, their cost), read from its output.
+
+    The sentences are fixed (bench/refs/), so the figures are the same at full size and with --quick.
+    """
+    result = subprocess.run([sys.executable, str(BENCH / "refs.py")], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)  # fmt: skip
+    out = result.stdout
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return [Figure("document references: bench/refs.py failed", last[:80], met=False)]
+    figures = []
+    sentences = re.search(r"^sentences: (\d+)", out, re.MULTILINE)
+    where = f"{sentences[1]} hand-written sentences" if sentences else "hand-written sentences"
+    for label in ("precision", "recall"):
+        found = re.search(rf"^{label}: ([\d.]+) \((\d+/\d+)[^)]*\) \(goal: ([^)]*)\) -> (meets|misses)", out,
+                          re.MULTILINE)  # fmt: skip
+        if found:
+            figures.append(Figure(f"document references: {label}, {where}", f"{found[1]} ({found[2]})", found[3],
+                                  found[4] == "meets"))  # fmt: skip
+    dates = re.search(r"^dates right: (\d+/\d+)", out, re.MULTILINE)
+    if dates:
+        figures.append(Figure("document references: dates right, of those the sentences date", dates[1]))
+    speed = re.search(r"^find_refs: (\d+) µs/article .* over (\d+) replica articles "
+                      r"\(goal: ([^)]*)\) -> (meets|misses)", out, re.MULTILINE)  # fmt: skip
+    if speed:
+        figures.append(Figure(f"document references: find_refs on a replica article ({speed[2]} articles)",
+                              f"{speed[1]} µs", speed[3], speed[4] == "meets"))  # fmt: skip
+    return figures or [Figure("document references: bench/refs.py printed no figures", "—", met=False)]
+
+
 def main() -> None:
     """Run the chosen benchmarks and print their figures as one table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -141,6 +172,8 @@ def main() -> None:
             figures += generic_figures()
         elif name == "recrawl":
             figures += recrawl_figures(sizes["recrawl_articles"])
+        elif name == "refs":
+            figures += refs_figures()
     print(f"bench: done in {(time.perf_counter() - started) / 60:.1f} min", file=sys.stderr, flush=True)
     print_table(figures)
 

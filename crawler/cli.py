@@ -22,6 +22,7 @@ import click
 from .export import FORMATS as EXPORT_FORMATS
 from .extract import ParseError, extract_page
 from .profile import Profile, ProfileError, load_profile
+from .progress import Snapshot
 from .storage import Archive, ArchiveError
 
 DEFAULT_DB = "archive.db"
@@ -85,12 +86,18 @@ def cli() -> None:
               help="Days: pages archived more recently are not requested again (0: revalidate all).")
 @click.option("--full", is_flag=True, help="Walk every page of every listing, even those with nothing new.")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option("--progress-every", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              metavar="SECONDS", help="Off a terminal, a line of progress this often (on one: a live line).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, and only errors from the log: errors and the summary.")
 def crawl(start_url: str | None, db_path: str, profile_path: str | None, delay: float | None, max_pages: int | None,
-          warc_dir: str | None, refresh_after: float, full: bool, log_level: str) -> None:  # fmt: skip
+          warc_dir: str | None, refresh_after: float, full: bool, log_level: str, progress_every: float,
+          quiet: bool) -> None:  # fmt: skip
     """Crawl the portal (or a replica) into the archive, then print a summary.
 
-    A second crawl of the same archive fetches only what is new or due; an interrupted
-    crawl resumes where it stopped when the same command is run again.
+    While it runs, a line on stderr says how it goes: rewritten in place on a terminal,
+    `progress: pages …` every --progress-every seconds otherwise; `cchc-archive stats`
+    shows it from elsewhere. A second crawl of the same archive fetches only what is new
+    or due; an interrupted crawl resumes where it stopped when the same command is run again.
     """
     from .runner import run_crawl  # Scrapy loads only for the commands that crawl
 
@@ -98,10 +105,12 @@ def crawl(start_url: str | None, db_path: str, profile_path: str | None, delay: 
     start_url = start_url or profile.home
     if not start_url:
         raise click.ClickException(f"profile {profile.source} names no [site] home: give --start-url")
+    if quiet and click.get_current_context().get_parameter_source("log_level") is click.core.ParameterSource.DEFAULT:
+        log_level = "ERROR"
     try:
         record = run_crawl(start_url, db_path, delay=delay, max_pages=max_pages, warc_dir=warc_dir,
-                           refresh_after=refresh_after, full=full, log_level=log_level,
-                           profile=profile_path)  # fmt: skip
+                           refresh_after=refresh_after, full=full, log_level=log_level, profile=profile_path,
+                           progress="none" if quiet else "auto", progress_every=progress_every)  # fmt: skip
     except ArchiveError as error:
         raise click.ClickException(str(error)) from None
     print_crawl_summary(record, db_path)
@@ -155,6 +164,8 @@ def extract(sources: tuple[str, ...], profile_path: str | None, as_json: bool) -
                   "extraction_note": page.note}  # fmt: skip
         if page.article:
             record |= {k: v for k, v in page.article.items() if k not in ("url", "canonical_url")}
+        if page.document:
+            record["document"] = {k: v for k, v in page.document.items() if k != "url"}
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
@@ -166,6 +177,10 @@ def extract(sources: tuple[str, ...], profile_path: str | None, as_json: bool) -
                 click.echo(f"  published: {a['published']} ({a['published_raw']})\n  category: {a['category']}"
                            f"\n  method: {a['extraction_method']}\n  words: {a['word_count']}"
                            f"\n  related: {len(a['related'])}, images: {len(a['images'])}, attachments: {len(a['attachments'])}")  # fmt: skip
+            if page.document:
+                d = page.document
+                click.echo(f"  number: {d['number']} ({d['number_raw']})\n  kind: {d['kind']}\n  issuer: {d['issuer']}"
+                           f"\n  issued: {d['issued']}\n  summary: {d['summary']}\n  files: {len(d['files'])}")  # fmt: skip
     if failed:
         sys.exit(1)
 
@@ -224,10 +239,62 @@ def stats(db_path: str, as_json: bool) -> None:
         click.echo(f"{title}:")
         for row in figures[key]:
             click.echo(f"  {row.get(name)!s:<40} {row['count']:>6}")
+    click.echo(f"Documents: {figures['documents']}; legal references: {figures['legal_refs']} "
+               f"to {figures['documents_cited']} documents")
     click.echo(f"Errors: {figures['errors']}")
     click.echo("Last crawls:")
     for row in figures["crawls"]:
-        click.echo(f"  #{row['id']} {row['started']} → {row['finished'] or 'unfinished'}  {row['start_url']}")
+        click.echo(f"  #{row['id']} {row['started']} → {crawl_state(row)}  {row['start_url']}")
+        progress = (row.get("stats") or {}).get("progress")
+        if progress and row.get("state") != "finished":
+            # How far a running crawl has got (as of `updated`), or an interrupted one got.
+            click.echo(f"      {Snapshot.from_dict(progress).text()}")
+
+
+def crawl_state(row: dict) -> str:
+    """When a crawl finished, or that it runs (updated when) or was interrupted."""
+    state = row.get("state") or ("finished" if row.get("finished") else "interrupted")
+    if state == "finished":
+        return row["finished"] or "finished"
+    if state == "running":
+        return f"running, updated {row.get('updated')}"
+    return "interrupted (the same crawl command resumes it)"
+
+
+@cli.command()
+@click.argument("number", required=False)
+@db_option(must_exist=False)
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N", help="The N documents cited by the most articles.")
+@click.option("--rebuild", is_flag=True, help="Recompute every reference from the stored text (after a change of the code table).")
+@json_option("The rows as JSON.")
+def refs(number: str | None, db_path: str, top: int | None, rebuild: bool, as_json: bool) -> None:
+    """The articles citing a document (`refs 2524/KH-UBND`, any written form), newest first.
+
+    `refs --top 20` lists the most cited documents; `refs --rebuild` recomputes the
+    references of every article and document from the archive's text.
+    """
+    if sum(bool(choice) for choice in (number, top, rebuild)) != 1:
+        raise click.UsageError("give a document NUMBER, --top N or --rebuild")
+    with open_archive(db_path) as archive:
+        try:
+            if rebuild:
+                click.echo(f"{archive.rebuild_refs()} references found.")
+                return
+            rows = archive.most_cited(top) if top else archive.citing_articles(number)
+        except ArchiveError as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif top:
+        for row in rows:
+            about = f"  {row['summary']}" if row["summary"] else ""
+            click.echo(f"{row['articles']:>5} articles  {row['number']}  {row['kind'] or ''}{about}")
+    elif not rows:
+        click.echo(f"No article cites {number}.")
+    else:
+        for row in rows:
+            click.echo(f"{(row['published'] or '')[:10]}  {row['title']}")
+            click.echo(f"            {row['url']}  ({row['written']})")
 
 
 @cli.command()
@@ -282,7 +349,8 @@ def reparse(db_path: str, warc_dir: str | None, profile_path: str | None) -> Non
             done = max(done, position)
 
         report = rebuild(archive, folder, progress=advance, profile=profile)
-    click.echo(f"{report.responses} responses read, {report.articles} articles and {report.attachments} attachments rebuilt")
+    click.echo(f"{report.responses} responses read, {report.articles} articles, {report.documents} documents and "
+               f"{report.attachments} attachments rebuilt")
     for error in report.errors[:20]:
         click.echo(f"  {error}", err=True)
 

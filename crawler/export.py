@@ -48,7 +48,9 @@ def write_csv(rows: Iterable[dict], out: TextIO, columns: list[str]) -> int:
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        # A cell holding a list (an article's references) is written as JSON, which R and pandas parse.
+        writer.writerow({key: json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+                         for key, value in row.items()})  # fmt: skip
         count += 1
     return count
 

@@ -24,6 +24,7 @@ from w3lib.encoding import html_to_unicode
 
 from . import generic
 from .dates import clean_raw_date, find_date, parse_date, parse_iso
+from .documents import read_document
 from .parts import ArticleParts
 from .profile import Profile, default_profile
 from .text import nfc, normalize_space
@@ -63,6 +64,7 @@ class Page:
     extraction_method: str | None = None  # profile | generic: the extractor that read the page
     note: str | None = None  # why a page that looked like an article gave none
     build_article: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
+    build_document: Callable[[], dict | None] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def article(self) -> dict | None:
@@ -76,6 +78,11 @@ class Page:
         page it archives anyway, and they are most of what extraction costs.
         """
         return self.build_article() if self.build_article is not None else None
+
+    @cached_property
+    def document(self) -> dict | None:
+        """A document page's particulars (see `crawler.documents.read_document`); None on other pages."""
+        return self.build_document() if self.build_document is not None else None
 
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -163,7 +170,14 @@ def extract_page(html: bytes | str, url: str, *, content_type: str | None = None
         page.build_article = partial(article_fields, root, url, base, parts, canonical, profile)
     else:
         page.title = text(first(root, [compiled("//h1"), compiled("//title")])) or None
+    if page.page_type == "document":
+        page.build_document = partial(_document, root, url, base, profile)
     return page
+
+
+def _document(root, url: str, base: str, profile: Profile) -> dict | None:
+    document = read_document(root, base, profile)
+    return dict(document, url=url) if document else None
 
 
 # -- the profile's markup ----------------------------------------------------------------

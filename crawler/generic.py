@@ -28,9 +28,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-
 from .dates import clean_raw_date, find_date, has_time, parse_date, parse_iso
+from .documents import is_document_page
 from .parts import ArticleParts
+from .profile import EMPTY
 from .text import normalize_space
 from .tree import BLOCKS, INVISIBLE, class_tokens, compiled, paragraphs, text
 from .urls import url_path
@@ -48,11 +49,6 @@ LATEST_HEADINGS = (
     "most popular",
 )  # fmt: skip
 ATTACHMENT_LABELS = ("tệp đính kèm", "file đính kèm", "tài liệu đính kèm", "văn bản đính kèm", "đính kèm", "tải về")
-# Labels of a document page's table (a row each: label, value).
-DOCUMENT_LABELS = (
-    "số ký hiệu", "số hiệu", "ký hiệu", "ngày ban hành", "loại văn bản", "cơ quan ban hành", "trích yếu",
-    "người ký", "ngày hiệu lực", "ngày có hiệu lực", "lĩnh vực", "cấp ban hành", "tình trạng hiệu lực",
-)  # fmt: skip
 # Words of class names and ids that mark site chrome, never an article's text.
 _CHROME_WORDS = frozenset(
     "menu nav navbar navigation mainmenu submenu megamenu footer breadcrumb breadcrumbs share sharing social "
@@ -112,7 +108,7 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     """Classify a page the profile did not recognise and find its article's parts."""
     path = url_path(url) or "/"
     looks_like_article = profile is not None and profile.is_article_url(path)
-    if _is_document_page(root):
+    if is_document_page(root, profile or EMPTY):
         return GenericPage("document")
     chrome = Chrome(root)
     meta = Metadata(root)
@@ -129,7 +125,7 @@ def read_page(root, url: str, profile=None) -> GenericPage:
     elif not (title_el is not None and _declares_itself(meta, title, chrome)) and (
             _is_list_of_items(body_el, chrome)
           or (_is_listing(body_el, chrome) and not _holds_most(share))
-          or (title_el is None and _headings_of_other_pages(root, chrome, url))
+          or ((title_el is None or chrome.has_pager) and _headings_of_other_pages(root, chrome, url))
           or (chrome.has_pager and chrome.items[0] >= 2)):  # fmt: skip
         problem = "its main block is a list of other pages"
         body_el = None
@@ -1119,20 +1115,6 @@ def pager_element(root):
             if el.find(".//a") is not None:
                 return el
     return None
-
-
-def _is_document_page(root) -> bool:
-    """A page whose main table (or list) gives a document's number, date, kind, issuer: a document page."""
-    for row_holder in compiled("//table | //dl")(root):
-        labels = 0
-        rows = row_holder.findall(".//tr") if row_holder.tag == "table" else row_holder.findall("dt")
-        for row in rows[:20]:
-            cell = row if row.tag == "dt" else next((c for c in row if isinstance(c.tag, str)), None)
-            if cell is not None and len(row) <= 3 and _label(text(cell)) in DOCUMENT_LABELS:
-                labels += 1
-        if labels >= 3:
-            return True
-    return False
 
 
 def _label(value: str) -> str:

@@ -42,6 +42,7 @@ class Capture:
 
     page: PageRecord
     article: dict | None = None
+    document: dict | None = None  # a document page's particulars: a row of `documents`
     attachment: dict | None = None  # a row of attachment_files
     # An attached file's bytes: the pipeline's writer thread reads them into `attachment`
     # (crawler.attachments.file_record), since a PDF's text takes a while to read.

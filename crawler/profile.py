@@ -37,7 +37,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "related": "selectors", "latest": "selectors",
     },
     "listing": {"items": "selectors", "pager": "selectors"},
-    "document": {"page": "selectors"},
+    "document": {"page": "selectors", "rows": "selectors", "labels": "labels"},
     "static": {"page": "selectors"},
     "dates": {"label": "regex", "pattern": "regex"},
     "urls": {"article": "regex", "skip": "regex"},
@@ -79,6 +79,8 @@ class Profile:
     listing: tuple[Selector, ...] = ()
     pager: tuple[Selector, ...] = ()
     document: tuple[Selector, ...] = ()
+    document_rows: tuple[Selector, ...] = ()  # the table (or list) of a document's particulars
+    document_labels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, labels the site prints for it)
     static: tuple[Selector, ...] = ()
     date_label: re.Pattern = re.compile(_DEFAULT_LABEL, re.IGNORECASE)
     date_pattern: re.Pattern = re.compile(_DEFAULT_DATE_PATTERN, re.IGNORECASE)
@@ -110,6 +112,7 @@ class Profile:
 
 EMPTY = Profile()
 _KEY_ATTRIBUTES = {("listing", "items"): "listing", ("document", "page"): "document", ("static", "page"): "static",
+                   ("document", "rows"): "document_rows", ("document", "labels"): "document_labels",
                    ("dates", "label"): "date_label", ("dates", "pattern"): "date_pattern",
                    ("urls", "article"): "article_url", ("urls", "skip"): "skip_url"}  # fmt: skip
 _TRANSLATOR = GenericTranslator()
@@ -167,6 +170,8 @@ def parse_profile(text: str, source: str = "profile") -> Profile:
                 values[attribute] = _selectors(value, where)
             elif kind == "regex":
                 values[attribute] = _regex(value, where, table, key)
+            elif kind == "labels":
+                values[attribute] = _labels(value, where)
             elif not isinstance(value, str):
                 raise ProfileError(f"{where}: must be a string, not {type(value).__name__}")
             else:
@@ -186,6 +191,24 @@ def _selectors(value, where: str) -> tuple[Selector, ...]:
         except (SelectorError, etree.XPathError) as error:
             raise ProfileError(f"{where}: invalid selector {item!r}: {error}") from error
     return tuple(compiled)
+
+
+def _labels(value, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`{field = ["label", …]}`: the labels a site prints for each field of a document."""
+    from .documents import LABELS  # the fields are the document reader's
+
+    if not isinstance(value, dict):
+        raise ProfileError(f"{where}: must be a table of field = [labels]")
+    labels = {}
+    for name, printed in value.items():
+        if name not in LABELS:
+            raise ProfileError(f"{where}.{name}: unknown field (known: {', '.join(LABELS)})")
+        if isinstance(printed, str):
+            printed = [printed]
+        if not isinstance(printed, list) or not all(isinstance(item, str) for item in printed):
+            raise ProfileError(f"{where}.{name}: must be a list of labels (strings)")
+        labels[name] = tuple(printed)
+    return tuple(labels.items())
 
 
 def _regex(value, where: str, table: str, key: str) -> re.Pattern:

@@ -1,4 +1,4 @@
-"""Re-extraction: rebuild articles, links, images and attachments from the WARC captures.
+"""Re-extraction: rebuild articles, documents, links, images, attachments and legal references from the WARC captures.
 
 No network: every page is read back from what the server sent, so a better extractor
 can be run over old captures. The same rules as the spider apply: an alias (a print
@@ -26,6 +26,7 @@ class ReparseReport:
 
     responses: int = 0
     articles: int = 0
+    documents: int = 0
     attachments: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -58,6 +59,9 @@ def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], No
         except (ParseError, ValueError) as error:
             report.errors.append(f"{response.url}: unparseable page: {error}")
             continue
+        if page.page_type == "document" and page.document:
+            archive.save_document(page.document, fetched)
+            report.documents += 1
         if page.page_type != "article":
             continue
         article = page.article

@@ -16,6 +16,11 @@ Absolute self links (print-view canonical, share links) are stored with the plac
 Attached `.pdf` and `.docx` files are real documents generated from their article's text
 (reportlab with an embedded Vietnamese font, python-docx), each with a phrase found in no
 page (`text_contains` in the ground truth); `.doc`, `.xls` and `.xlsx` stay placeholders.
+Every reference to a legal or administrative document in an article's title, body and attached
+files (`ReplicaArticle.legal_refs`) and in a document's summary is declared in the data files
+(vocabulary.json's `citations`, the snapshot articles' `legal_citations`, documents.json's
+`summary_citations`) and recorded as the generator writes it, never read back from the text;
+`Replica.document_truth` says what each document page's particulars are.
 Every 200 response has an `ETag` and a `Last-Modified` and the server answers conditional
 requests with 304. After a build, `Replica.revise`, `remove` and `add_articles` change the
 site the way its editors do, for re-crawl tests; a running server serves the change at once.
@@ -65,6 +70,8 @@ TRACKING_PARAM = re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc)$", re.IGNORECASE)
 # cp1258 spells these five tones as combining marks after the base letter.
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 DEAD_ARTICLE_ID = 987  # below every id the replica hands out
+MIN_TEXT = 800  # characters a generated body has at least before its legal basis, required sentence and trap
+SHORT_CITATION = 32  # the longest citation a file's name carries: `Quyết định số 1052/QĐ-UBND`
 
 # Sections of the menu: path -> breadcrumb after "Trang chủ" as (path, name) pairs.
 SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -205,6 +212,11 @@ class ReplicaArticle:
     related: list[str]
     body_links: list[str]
     variant: str  # utf-8 | windows-1258 | nfd | word | plain
+    # Every reference to a document, one per mention: field (title, body_text, attachment_text), number, date.
+    legal_refs: list[dict] = field(default_factory=list)
+    # The written citations behind them: field, text (as extracted text reads it), html (as the page's source
+    # writes it), forms, refs, and url for a citation in an attached file.
+    citations: list[dict] = field(default_factory=list)
 
     @property
     def body_text(self) -> str:
@@ -228,6 +240,8 @@ class Replica:
     files: dict[str, dict] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)  # articles taken down by `remove`, now 404
     markup: str = "snapshot"  # the template its pages are written in: one of MARKUPS
+    # Document page path -> its particulars as a parser must read them (see `_document_truth`).
+    document_truth: dict[str, dict] = field(default_factory=dict)
     _builder: Any = field(default=None, repr=False, compare=False)
 
     def get(self, path_and_query: str, base: str | None = None) -> Resource:
@@ -669,6 +683,23 @@ def _snapshot_blocks(raw_body: str, draft: _Draft) -> list[_Block]:
     return blocks
 
 
+def _snapshot_citations(citations: list[dict], draft: _Draft) -> dict[str, list[dict]]:
+    """The snapshot article's hand-made annotations as the draft's citations, text by text.
+
+    Each annotated text must occur exactly once in its title, body or attachment names;
+    raises ValueError otherwise, so the annotations cannot drift from the data files.
+    """
+    pieces = {"title": [draft.title], "body": draft.paragraphs, "attachment": [a["name"] for a in draft.attachments]}
+    found: dict[str, list[dict]] = {}
+    for citation in citations:
+        texts = pieces[citation["in"]]
+        if sum(text.count(citation["text"]) for text in texts) != 1:
+            raise ValueError(f"snapshot article {draft.site_id}: {citation['text']!r} is not written once")
+        holder = next(text for text in texts if citation["text"] in text)
+        found.setdefault(holder, []).append({k: v for k, v in citation.items() if k != "in"})
+    return found
+
+
 @dataclass
 class _LinkSpec:
     """A link to place in a body: its href, its visible text and the path it names."""
@@ -677,6 +708,7 @@ class _LinkSpec:
     text: str
     path: str
     inline: bool = False  # "… tại đây" at the end of a sentence rather than "Xem thêm: title"
+    cites: list[dict] = field(default_factory=list)  # the citations `text` makes (a linked article's title can cite)
 
 
 @dataclass
@@ -701,6 +733,8 @@ class _Draft:
     fixed_related: list[str] = field(default_factory=list)
     slots: dict | None = None  # place, agency… named by the title
     revisions: int = 0  # paragraphs appended by `Replica.revise`
+    # Each text written with citations (title, paragraph, list item, attachment name) -> the citations, in order.
+    cites: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -725,7 +759,12 @@ class _Draft:
 
 
 class _Slots:
-    """Fills `{slot}`s of vocabulary templates; place and agency stay fixed within an article."""
+    """Fills `{slot}`s of vocabulary templates; place and agency stay fixed within an article.
+
+    `{cite:GROUP}` draws a citation of vocabulary.json's `citations[GROUP]` and `{cite}`
+    writes the one `fill` is given; each is remembered until `take`, so the writer of a
+    text records exactly the references it put there.
+    """
 
     QUARTERS = ("I", "I", "I", "II", "II", "II", "III", "III", "III", "IV", "IV", "IV")
 
@@ -739,8 +778,20 @@ class _Slots:
             "period": rng.choice(vocabulary["periods"]),
         }
         self.district, self.agency = self.fixed["district"], self.fixed["agency"]
+        self.citations = vocabulary["citations"]
+        self.cited: list[dict] = []  # drawn since the last `take`
 
-    def fill(self, template: str) -> str:
+    def fill(self, template: str, cite: dict | None = None, plain: bool = False, short: bool = False,
+             keyed: bool = False) -> str:  # fmt: skip
+        """The template with its slots filled; `plain`: only citations whose HTML is their text.
+
+        Titles, file names and Word's HTML never carry a citation's own HTML form (a `&nbsp;`,
+        a line break in the source), so they draw from the plain ones. `short`: only the
+        short ones, for file names, which the portal keeps to the bare number. `keyed`: the
+        citation follows from the rest of the text and draws nothing, so two titles are the
+        same exactly when their other slots are, and a title's citation never shifts the
+        draws that decide the site's shape (categories, dates, ids).
+        """
         rng, moment = self.rng, self.moment
         values = {
             "district": self.district,
@@ -762,14 +813,56 @@ class _Slots:
             "score": lambda: f"{rng.uniform(76, 92):.2f}".replace(".", ","),
             "score2": lambda: f"{rng.uniform(74, 90):.2f}".replace(".", ","),
             "rank": lambda: str(rng.randint(5, 50)),
-            "num": lambda: str(rng.randint(120, 4980)),
         }
 
         def replace(match: re.Match) -> str:
             name = match.group(1)
+            if name == "cite":
+                return match.group(0)  # written once the rest of the text is known
             return values[name] if name in values else numbers[name]()
 
-        return re.sub(r"\{(\w+)\}", replace, template)
+        text = re.sub(r"\{(\w+)(?::\w+)?\}", replace, template)
+        key = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "big")
+
+        def write_citation(match: re.Match) -> str:
+            group = match.group(1)
+            if group is None:
+                entry = cite
+            else:
+                choices = [e for e in self.citations[group] if not (plain and "html" in e)
+                           and not (short and len(e["text"]) > SHORT_CITATION)]  # fmt: skip
+                entry = choices[key % len(choices)] if keyed else rng.choice(choices)
+            self.cited.append(entry)
+            return entry["text"]
+
+        return re.sub(r"\{cite(?::(\w+))?\}", write_citation, text)
+
+    def take(self) -> list[dict]:
+        """The citations drawn since the last call, in order: what the text just written cites."""
+        cited, self.cited = self.cited, []
+        return cited
+
+
+def _written(draft: _Draft, text: str, slots: _Slots) -> str:
+    """`text`, with the citations `slots` drew to write it noted in the draft."""
+    cited = slots.take()
+    if cited:
+        draft.cites[text] = cited
+    return text
+
+
+def _inline(text: str, cites: list[dict] | tuple = ()) -> str:
+    """`text` as inline HTML: escaped, each citation in the HTML form it declares (`&nbsp;`, a line break)."""
+    out = _esc(text)
+    for entry in cites:
+        if "html" in entry:
+            out = out.replace(_esc(entry["text"]), entry["html"])
+    return out
+
+
+def _body_citations(groups: dict) -> list[dict]:
+    """Every citation a body can make, group after group: the appendix group is for attached files only."""
+    return [entry for name, entries in groups.items() if name not in ("_about", "appendix") for entry in entries]
 
 
 # --------------------------------------------------------------------------------------
@@ -809,6 +902,9 @@ class _Builder:
         self.site_time = FILE_EPOCH  # the newest article's publication: when the site last changed
         self.clock = FILE_EPOCH  # the latest Last-Modified handed out
         self.file_truth: dict[str, dict] = {}
+        # Bodies take turns through every citation and every trap sentence, so a few dozen articles show them all.
+        self.citation_turn = 0
+        self.trap_turn = 0
 
     # ---- articles: who they are
 
@@ -846,6 +942,7 @@ class _Builder:
         draft.attachments = [_attachment_truth(dict(a), draft, index) for index, a in enumerate(entry["attachments"])]
         draft.fixed_related = list(entry.get("related_titles", []))
         draft.blocks = _snapshot_blocks(draft.raw_body, draft)
+        draft.cites = _snapshot_citations(entry["legal_citations"], draft)
         return draft
 
     def _generated_drafts(self, count: int, taken: set[str]) -> list[_Draft]:
@@ -861,16 +958,16 @@ class _Builder:
             category = keys[index] if index < len(keys) else rng.choices(keys, weights)[0]
             day = start + timedelta(days=rng.randrange(span_days + 1))
             moment = day.replace(hour=hours[index % 24], minute=rng.randrange(60), second=rng.randrange(60))
-            title, slots = self._unique_title(category, moment, taken)
-            drafts.append(_Draft(category, title, moment, slots=slots))
+            title, slots, cited = self._unique_title(category, moment, taken)
+            drafts.append(_Draft(category, title, moment, slots=slots, cites={title: cited} if cited else {}))
         return drafts
 
-    def _unique_title(self, category: str, moment: datetime, taken: set[str]) -> tuple[str, dict]:
-        """A title not used yet, and the place, agency… it names, for the body to repeat."""
+    def _unique_title(self, category: str, moment: datetime, taken: set[str]) -> tuple[str, dict, list[dict]]:
+        """A title not used yet, the place, agency… it names, for the body to repeat, and what it cites."""
         templates = self.vocabulary["titles"][category]
         for _ in range(60):
             slots = _Slots(self.rng, self.vocabulary, moment)
-            title = slots.fill(self.rng.choice(templates))
+            title = slots.fill(self.rng.choice(templates), plain=True, keyed=True)
             if title not in taken:
                 break
         else:  # vocabulary exhausted (very large n): a number keeps the title unique
@@ -879,7 +976,7 @@ class _Builder:
                 suffix += 1
             title = f"{title} ({suffix})"
         taken.add(title)
-        return title, slots.fixed
+        return title, slots.fixed, slots.take()
 
     def _assign_ids(self, fixed: list[_Draft], others: list[_Draft]) -> None:
         # Ids grow with the publication date, as a CMS's auto-increment does.
@@ -937,7 +1034,7 @@ class _Builder:
         old_path = f"/tin-tuc/{ascii_slug(moved.title)}-{moved.site_id}.html"  # the URL scheme before the menu changed
         self.redirects[old_path] = moved.path
         self.resources[old_path] = _redirect(301, moved.path)
-        host(1).links.append(_LinkSpec(old_path, moved.title, old_path))
+        host(1).links.append(_LinkSpec(old_path, moved.title, old_path, cites=moved.cites.get(moved.title, [])))
 
         chained = pick(host(2))
         legacy = f"/NewsDetail.aspx?id={chained.site_id}"
@@ -956,14 +1053,16 @@ class _Builder:
         ]
         for index, decoration in enumerate(decorations):
             target = pick(host(3 + index))
-            host(3 + index).links.append(_LinkSpec(target.path + decoration, target.title, target.path))
+            host(3 + index).links.append(_LinkSpec(target.path + decoration, target.title, target.path,
+                                                   cites=target.cites.get(target.title, [])))
         # An absolute link to the site itself, as editors paste from the address bar.
         target = pick(host(8))
         host(8).links.append(_LinkSpec(BASE + target.path, "tại đây", target.path, inline=True))
         for draft in hosts:
             if "article_link" in draft.features or rng.random() < 0.12:
                 target = pick(draft)
-                draft.links.append(_LinkSpec(target.path, target.title, target.path, inline=rng.random() < 0.4))
+                draft.links.append(_LinkSpec(target.path, target.title, target.path, inline=rng.random() < 0.4,
+                                             cites=target.cites.get(target.title, [])))
 
     # ---- articles: bodies
 
@@ -981,30 +1080,59 @@ class _Builder:
             draft.paragraphs = [text for block in draft.blocks for text in block.texts]
 
     def _texts(self, draft: _Draft, slots: _Slots, rng: random.Random) -> list[str]:
-        """3-12 paragraphs of real phrases for the draft's topic."""
+        """3-12 paragraphs of real phrases for the draft's topic, then a legal basis and maybe a trap.
+
+        Every text that cites a document notes its citations in the draft as it is written.
+        """
         topic = CATEGORIES[draft.category][0]
         vocabulary = self.vocabulary
+        plain = draft.variant == "word"
         sentences = list(vocabulary["sentences"][topic])
         if topic in ("news", "digital", "index"):
             sentences += vocabulary["sentences"]["news"] if topic != "news" else vocabulary["sentences"]["report"]
         rng.shuffle(sentences)
         if topic == "qa":
             question = draft.title.removeprefix("Hỏi: ")
-            paragraphs = [slots.fill(vocabulary["questions_asker"].replace("{question}", question)),
-                          vocabulary["answer_label"]]  # fmt: skip
+            asker = slots.fill(vocabulary["questions_asker"].replace("{question}", question))
+            paragraphs = [_written(draft, asker, slots), vocabulary["answer_label"]]
         else:
-            paragraphs = [slots.fill(rng.choice(vocabulary["leads"][topic]))]
+            paragraphs = [_written(draft, slots.fill(rng.choice(vocabulary["leads"][topic]), plain=plain), slots)]
         wanted = rng.randint(3, 12)
-        while len(paragraphs) < wanted and sentences:
+        # The portal's items run to several paragraphs: a body shorter than the boxes of links around it
+        # is no article the site publishes, and would test an extractor on pages it never meets.
+        while (len(paragraphs) < wanted or sum(map(len, paragraphs)) < MIN_TEXT) and sentences:
             count = min(len(sentences), rng.choice((1, 1, 2, 2, 3)))
-            paragraphs.append(" ".join(slots.fill(sentences.pop()) for _ in range(count)))
+            text = " ".join(slots.fill(sentences.pop(), plain=plain) for _ in range(count))
+            paragraphs.append(_written(draft, text, slots))
         # Every generated article carries one of the phrases a search over the archive must find.
         required = vocabulary["required_sentences"][draft.site_id % len(vocabulary["required_sentences"])]
         position = rng.randint(1, len(paragraphs) - 1) if len(paragraphs) > 1 else 1
         paragraphs.insert(position, slots.fill(required))
         if topic != "qa" and rng.random() < 0.4:
             paragraphs.append(rng.choice(vocabulary["closings"]))
+        # The legal basis right after the lead (or the answer's label), so attached files carry it too.
+        basis = slots.fill(rng.choice(vocabulary["basis_sentences"]), cite=self._basis_citation(draft, rng))
+        paragraphs.insert(2 if topic == "qa" else 1, _written(draft, basis, slots))
+        traps = vocabulary["trap_sentences"]
+        roll = rng.random()  # always drawn, so a turn taken never shifts what follows
+        if self.trap_turn < len(traps) or roll < 0.25:
+            trap = slots.fill(traps[self.trap_turn % len(traps)])
+            self.trap_turn += 1
+            paragraphs.insert(rng.randint(2, len(paragraphs)), trap)
         return paragraphs
+
+    def _basis_citation(self, draft: _Draft, rng: random.Random) -> dict:
+        """The citation of a body's legal basis: each in turn, so that every written form shows early.
+
+        A Word body writes no citation's own HTML form, so it gives its turn to the next body
+        and cites a plain one at random.
+        """
+        citations = _body_citations(self.vocabulary["citations"])
+        if draft.variant == "word":
+            return rng.choice([entry for entry in citations if "html" not in entry])
+        entry = citations[self.citation_turn % len(citations)]
+        self.citation_turn += 1
+        return entry
 
     def _html_body(self, draft: _Draft, slots: _Slots, rng: random.Random, documents: list[dict]) -> None:
         plain = draft.variant == "plain"
@@ -1019,7 +1147,7 @@ class _Builder:
         use_nbsp = rich and wants("nbsp", 0.2)
         blocks = []
         for index, text in enumerate(texts):
-            body = _esc(text)
+            body = _inline(text, draft.cites.get(text, ()))
             if use_nbsp and index % 2 == 1:
                 body = body.replace(", ", ",&nbsp;", 1)  # editors' habit; extraction must read a space
             if text == self.vocabulary["answer_label"]:
@@ -1030,16 +1158,22 @@ class _Builder:
             heading = "I. KẾT QUẢ ĐẠT ĐƯỢC" if CATEGORIES[draft.category][0] == "report" else "Một số kết quả nổi bật"
             blocks.insert(1, _paragraph(f"<strong>{_esc(heading)}</strong>", [heading], style=""))
         if rich and wants("list", 0.1):
-            items = [slots.fill(s) for s in rng.sample(self.vocabulary["sentences"]["digital"], 3)]
-            lis = "\n".join(f"<li>{_esc(item)}</li>" for item in items)
+            chosen = rng.sample(self.vocabulary["sentences"]["digital"], 3)
+            items = [_written(draft, slots.fill(s), slots) for s in chosen]
+            lis = "\n".join(f"<li>{_inline(item, draft.cites.get(item, ()))}</li>" for item in items)
             blocks.insert(min(3, len(blocks)), _Block(f"<ul>\n{lis}\n</ul>", items))
         for link in draft.links:
-            blocks.insert(rng.randint(1, len(blocks)), self._link_block(link, slots, rng))
+            blocks.insert(rng.randint(1, len(blocks)), self._link_block(draft, link, slots, rng))
         if rich and wants("doc_link", 0.06):
             document = rng.choice(documents)
-            text = f"Toàn văn {document['type']} số {document['number']}"
-            anchor = f'<a href="{document["path"]}">{_esc(document["number"])}</a>'
-            block = _paragraph(f'Toàn văn {_esc(document["type"])} số {anchor}', [text], links=[document["path"]])
+            # The editor writes the number as it is known, whatever the document page prints.
+            number = document["number"]
+            anchor = f'<a href="{document["path"]}">{_esc(number)}</a>'
+            cited = {"text": f"{document['type']} số {number}", "html": f"{_esc(document['type'])} số {anchor}",
+                     "forms": ["link"], "refs": [{"number": number, "date": None}]}  # fmt: skip
+            text = f"Toàn văn {cited['text']}"
+            draft.cites[text] = [cited]
+            block = _paragraph(_inline(text, [cited]), [text], links=[document["path"]])
             blocks.insert(rng.randint(1, len(blocks)), block)
         if rich and wants("contact", 0.08):
             text = ("Mọi vướng mắc xin liên hệ Sở Nội vụ tỉnh Lai Châu, điện thoại: 0213.3876.650, "
@@ -1062,13 +1196,19 @@ class _Builder:
         draft.blocks = blocks
         draft.body_links = [path for block in blocks for path in block.links]
 
-    def _link_block(self, link: _LinkSpec, slots: _Slots, rng: random.Random) -> _Block:
+    def _link_block(self, draft: _Draft, link: _LinkSpec, slots: _Slots, rng: random.Random) -> _Block:
         anchor = f'<a href="{_attr(link.href)}">{_esc(link.text)}</a>'
         if link.inline:
             sentence = slots.fill(rng.choice(self.vocabulary["sentences"]["news"]))
+            cited = slots.take()
             text = f"{sentence} Chi tiết xem {link.text}."
-            return _paragraph(f"{_esc(sentence)} Chi tiết xem {anchor}.", [text], links=[link.path])
-        return _paragraph(f"<em>Xem thêm: {anchor}</em>", [f"Xem thêm: {link.text}"], links=[link.path])
+            if cited or link.cites:
+                draft.cites[text] = cited + link.cites
+            return _paragraph(f"{_inline(sentence, cited)} Chi tiết xem {anchor}.", [text], links=[link.path])
+        text = f"Xem thêm: {link.text}"
+        if link.cites:
+            draft.cites[text] = list(link.cites)
+        return _paragraph(f"<em>Xem thêm: {anchor}</em>", [text], links=[link.path])
 
     def _add_images(self, draft: _Draft, blocks: list[_Block], slots: _Slots, rng: random.Random, wants) -> None:
         two = wants("two_images", 0.12)
@@ -1089,7 +1229,8 @@ class _Builder:
         for _ in range(count):
             extension = ATTACHMENT_EXTENSIONS[self.attachment_count % len(ATTACHMENT_EXTENSIONS)]
             self.attachment_count += 1
-            name = slots.fill(rng.choice(self.vocabulary["attachment_names"]))
+            name = slots.fill(rng.choice(self.vocabulary["attachment_names"]), plain=True, short=True)
+            name = _written(draft, name, slots)
             stem = ascii_slug(name, 60)
             url = f"/Uploads/files/{draft.published:%Y/%m}/{stem}{extension}"
             if url in self.used_files:
@@ -1154,6 +1295,7 @@ class _Builder:
             not_found=self.not_found,
             files=dict(self.file_truth),
             markup=self.markup.name,
+            document_truth={d["path"]: _document_truth(d) for d in self.documents},
             _builder=self,
         )
 
@@ -1221,10 +1363,12 @@ class _Builder:
         draft.revisions += 1
         rng = random.Random(f"revise-{self.seed}-{draft.site_id}-{draft.revisions}")
         slots = _Slots(rng, self.vocabulary, draft.published, draft.slots)
-        sentence = slots.fill(rng.choice(self.vocabulary["sentences"][CATEGORIES[draft.category][0]]))
+        template = rng.choice(self.vocabulary["sentences"][CATEGORIES[draft.category][0]])
+        sentence = slots.fill(template, plain=draft.variant == "word")
         note = " ".join(unicodedata.normalize("NFC", note).split()) or "Cập nhật"
-        text = f"{note} (lần {draft.revisions}): {sentence}"
-        block = _paragraph(_esc(text), [text], "" if draft.variant == "plain" else JUSTIFY_STYLE)
+        text = _written(draft, f"{note} (lần {draft.revisions}): {sentence}", slots)
+        style = "" if draft.variant == "plain" else JUSTIFY_STYLE
+        block = _paragraph(_inline(text, draft.cites.get(text, ())), [text], style)
         if draft.raw_body is not None:
             draft.raw_body += block.html + "\n"
         draft.blocks.append(block)
@@ -1244,8 +1388,9 @@ class _Builder:
         for index in range(count):
             moment += timedelta(hours=rng.randint(1, 30), minutes=rng.randrange(60), seconds=rng.randrange(60))
             category = rng.choices(keys, weights)[0]
-            title, slots = self._unique_title(category, moment, taken)
-            added.append(_Draft(category, title, moment, next_id + index, slots=slots))
+            title, slots, cited = self._unique_title(category, moment, taken)
+            cites = {title: cited} if cited else {}
+            added.append(_Draft(category, title, moment, next_id + index, slots=slots, cites=cites))
         self.write_bodies(added, self.documents)
         self.all_drafts += added
         live = self.live_drafts()
@@ -1309,9 +1454,10 @@ class _Builder:
             self.listings.append(url)
 
     def document_entries(self) -> list[dict]:
-        """The documents of `/van-ban-cchc`, newest first, each with its page path."""
+        """The documents of `/van-ban-cchc`, newest first, each with its page path and its printed number."""
         documents = [dict(d) for d in _data_json("documents.json")["documents"]]
         for document in documents:
+            document.setdefault("number_raw", document["number"])
             slug = ascii_slug(f"{document['type']} {document['number']}")
             document["path"] = f"/van-ban-cchc/{document['section']}/{slug}-{document['id']}.html"
         return sorted(documents, key=lambda d: (datetime.strptime(d["issued"], "%d/%m/%Y"), d["id"]), reverse=True)
@@ -1323,17 +1469,8 @@ class _Builder:
             key = f"van-ban-cchc/{section}"
             self._paginate(key, [d for d in documents if d["section"] == section], self.markup.document_listing)
         for document in documents:
-            rows = [
-                ("Số ký hiệu", _esc(document["number"])),
-                ("Ngày ban hành", document["issued"]),
-                ("Loại văn bản", _esc(document["type"])),
-                ("Cơ quan ban hành", _esc(document["issuer"])),
-                ("Người ký", _esc(document["signer"])),
-                ("Trích yếu", _esc(document["summary"])),
-            ]
-            if document["file"]:
-                rows.append(("Tệp đính kèm", f'<a href="{document["file"]}">{document["file"].rsplit("/", 1)[1]}</a>'))
-            title = f"{document['type']} {document['number']}"
+            title = f"{document['type']} {document['number_raw']}"
+            rows = _document_rows(document)
             main = self.markup.document(SECTIONS[f"van-ban-cchc/{document['section']}"], title, rows)
             self.add_html(document["path"], self.page(document["path"], title, main))
 
@@ -1385,11 +1522,12 @@ class _Builder:
                 self._add_file(attachment["url"], draft.published, lambda: _article_file(draft, attachment),
                                {"kind": attachment["kind"], "text_contains": attachment["text_contains"]})  # fmt: skip
         for document in documents:
-            if document["file"]:
-                issued = datetime.strptime(document["issued"], "%d/%m/%Y").replace(hour=8, tzinfo=VIETNAM)
-                kind = FILE_KINDS[Path(document["file"]).suffix.lower()]
-                phrase = f"{CODE_LABEL} ĐLVB{document['id']}" if kind in ("pdf", "docx") else None
-                self._add_file(document["file"], issued, lambda: _document_file(document, phrase),
+            issued = datetime.strptime(document["issued"], "%d/%m/%Y").replace(hour=8, tzinfo=VIETNAM)
+            for index, path in enumerate(document["files"]):
+                kind = FILE_KINDS[Path(path).suffix.lower()]
+                code = f"ĐLVB{document['id']}" + (chr(ord("A") + index) if index else "")
+                phrase = f"{CODE_LABEL} {code}" if kind in ("pdf", "docx") else None
+                self._add_file(path, issued, lambda: _document_file(document, path, phrase),
                                {"kind": kind, "text_contains": phrase})  # fmt: skip
         for path in STATIC_ASSETS:
             self._add_file(path, FILE_EPOCH)
@@ -1409,21 +1547,68 @@ class _Builder:
             self.file_truth[path] = truth
 
 
-def _article_file(draft: _Draft, attachment: dict) -> bytes | None:
-    """An article's attached PDF or DOCX: its name, the article's title and lead, and its code line."""
-    if attachment["kind"] not in ("pdf", "docx"):
-        return None  # .doc, .xls, .xlsx stay placeholders: no extractor reads them anyway
+def _appendix_citation(draft: _Draft, attachment: dict) -> dict | None:
+    """The document one attached file in three says it comes with, cited by no body (the `appendix` group)."""
+    turn = draft.site_id + next(i for i, a in enumerate(draft.attachments) if a["url"] == attachment["url"])
+    if turn % 3:
+        return None
+    group = _data_json("vocabulary.json")["citations"]["appendix"]
+    return group[turn // 3 % len(group)]
+
+
+def _article_file_lines(draft: _Draft, attachment: dict) -> list[str]:
+    """The paragraphs of an article's attached PDF or DOCX, under its name as heading."""
     captions = {image["caption"] for image in draft.images}
     lead = [p for p in draft.paragraphs if p not in captions][:3]
-    paragraphs = [
+    appendix = _appendix_citation(draft, attachment)
+    return [
         "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM - Độc lập - Tự do - Hạnh phúc",
         draft.title,
         *lead,
+        *([f"Kèm theo {appendix['text']}."] if appendix else []),
         # Short enough never to wrap, so the phrase comes out of the PDF on one line.
         f"Phụ lục khảo sát mức độ hài lòng, {attachment['text_contains']}",
         f"Lai Châu, ngày {draft.published.day:02d} tháng {draft.published.month:02d} năm {draft.published.year}",
     ]
+
+
+def _file_citations(draft: _Draft, attachment: dict) -> list[dict]:
+    """What an attached file cites: its name, the article's title and lead, its appendix line; none without text."""
+    if attachment["kind"] not in ("pdf", "docx"):
+        return []
+    cited = [entry for line in (attachment["name"], *_article_file_lines(draft, attachment))
+             for entry in draft.cites.get(line, ())]  # fmt: skip
+    appendix = _appendix_citation(draft, attachment)
+    return cited + ([appendix] if appendix else [])
+
+
+def _article_citations(draft: _Draft) -> list[dict]:
+    """Every citation of the article: its title, its body paragraphs, then each attached file's text."""
+
+    def cited(where: str, entry: dict, **extra: str) -> dict:
+        html_ = entry.get("html", _esc(entry["text"]))
+        return {"field": where, "text": entry["text"], "html": html_, "forms": list(entry.get("forms", ())),
+                "refs": [dict(ref) for ref in entry["refs"]], **extra}  # fmt: skip
+
+    citations = [cited("title", entry) for entry in draft.cites.get(draft.title, ())]
+    citations += [cited("body_text", entry) for text in draft.paragraphs for entry in draft.cites.get(text, ())]
+    for attachment in draft.attachments:
+        citations += [cited("attachment_text", entry, url=attachment["url"])
+                      for entry in _file_citations(draft, attachment)]  # fmt: skip
+    return citations
+
+
+def _legal_refs(citations: list[dict]) -> list[dict]:
+    """One reference per number a citation names: field, normalised number, ISO date or None."""
+    return [{"field": c["field"], "number": ref["number"], "date": ref["date"]} for c in citations for ref in c["refs"]]
+
+
+def _article_file(draft: _Draft, attachment: dict) -> bytes | None:
+    """An article's attached PDF or DOCX: its name, the article's title and lead, and its code line."""
+    if attachment["kind"] not in ("pdf", "docx"):
+        return None  # .doc, .xls, .xlsx stay placeholders: no extractor reads them anyway
+    paragraphs = _article_file_lines(draft, attachment)
     if attachment["kind"] == "pdf":
         return make_pdf(attachment["name"], paragraphs)
     year = str(draft.published.year)
@@ -1432,22 +1617,88 @@ def _article_file(draft: _Draft, attachment: dict) -> bytes | None:
     return make_docx(attachment["name"], paragraphs, table, created=draft.published)
 
 
-def _document_file(document: dict, phrase: str | None) -> bytes | None:
-    """A document's PDF or DOCX: what its `doc-info` table says, and its code line."""
+def _document_file(document: dict, path: str, phrase: str | None) -> bytes | None:
+    """A document's PDF or DOCX at `path`: what its `doc-info` table says, and its code line."""
     if phrase is None:
         return None
-    title = f"{document['type']} số {document['number']}"
+    title = f"{document['type']} số {document['number_raw']}"
     paragraphs = [
         document["issuer"].upper(),
-        f"Số: {document['number']}",
+        f"Số: {document['number_raw']}",
         document["summary"],
         f"Ngày ban hành: {document['issued']}. Người ký: {document['signer']}.",
         f"Toàn văn văn bản, {phrase}",
     ]
-    if document["file"].lower().endswith(".pdf"):
+    if path.lower().endswith(".pdf"):
         return make_pdf(title, paragraphs, author=document["issuer"])
     issued = datetime.strptime(document["issued"], "%d/%m/%Y").replace(hour=8, tzinfo=VIETNAM)
     return make_docx(title, paragraphs, created=issued)
+
+
+# A document page's particulars in the order most pages print them, with their usual labels;
+# `other` stands for the labels no parser knows, `files` for the attached files.
+DOCUMENT_ROWS = {
+    "number": "Số ký hiệu", "issued": "Ngày ban hành", "type": "Loại văn bản", "issuer": "Cơ quan ban hành",
+    "signer": "Người ký", "summary": "Trích yếu", "effective": "Ngày hiệu lực", "field": "Lĩnh vực", "other": "",
+    "files": "Tệp đính kèm",
+}  # fmt: skip
+
+
+def _document_rows(document: dict) -> list[tuple[str, str]]:
+    """The (label, HTML value) rows of a document's page, as documents.json lays them out.
+
+    Raises ValueError when an `order` leaves out a particular the document has: no row may
+    vanish from the page while the ground truth still expects it.
+    """
+    labels = {**DOCUMENT_ROWS, **document.get("labels", {})}
+    order = document.get("order", list(DOCUMENT_ROWS))
+    present = {key for key in DOCUMENT_ROWS if document.get(key)}
+    if not present <= set(order):
+        raise ValueError(f"document {document['id']}: order leaves out {sorted(present - set(order))}")
+    rows = []
+    for key in order:
+        if key == "other":
+            rows += [(_esc(label), _esc(value)) for label, value in document.get("other", {}).items()]
+        elif key == "files":
+            links = [f'<a href="{path}">{path.rsplit("/", 1)[1]}</a>' for path in document["files"]]
+            if links:
+                rows.append((_esc(labels[key]), "<br />".join(links)))
+        elif document.get(key):
+            rows.append((_esc(labels[key]), _esc(document["number_raw"] if key == "number" else document[key])))
+    return rows
+
+
+def _iso_day(printed: str) -> str:
+    """`18/08/2021` -> `2021-08-18`."""
+    return datetime.strptime(printed, "%d/%m/%Y").date().isoformat()
+
+
+def _document_truth(document: dict) -> dict:
+    """What a parser of the document's page must read: its particulars, files, unknown labels, summary's references.
+
+    The references are those documents.json declares in `summary_citations`; raises
+    ValueError when one is not written exactly once in the summary.
+    """
+    summary = document["summary"]
+    refs = []
+    for citation in document.get("summary_citations", []):
+        if summary.count(citation["text"]) != 1:
+            raise ValueError(f"document {document['id']}: {citation['text']!r} is not written once in its summary")
+        refs += [{"field": "summary", "number": ref["number"], "date": ref["date"]} for ref in citation["refs"]]
+    return {
+        "number_raw": document["number_raw"],
+        "number": document["number"],
+        "kind": document["type"],
+        "issuer": document["issuer"],
+        "issued": _iso_day(document["issued"]),
+        "effective": _iso_day(document["effective"]) if document.get("effective") else None,
+        "signer": document["signer"],
+        "field": document.get("field"),
+        "summary": summary,
+        "files": list(document["files"]),
+        "other": dict(document.get("other", {})),
+        "legal_refs": refs,
+    }
 
 
 def _nearest(members: list[_Draft], index: int) -> list[_Draft]:
@@ -1537,6 +1788,7 @@ class _Markup:
         """What a correct extraction of the draft's page in this markup yields."""
         published, published_raw = self.published(draft)
         breadcrumb = self.breadcrumb(draft)
+        citations = _article_citations(draft)
         return ReplicaArticle(
             path=draft.path,
             site_id=draft.site_id,
@@ -1551,6 +1803,8 @@ class _Markup:
             related=[r.path for r in draft.related],
             body_links=list(draft.body_links),
             variant=draft.variant,
+            legal_refs=_legal_refs(citations),
+            citations=citations,
         )
 
     def published(self, draft: _Draft) -> tuple[str, str]:
@@ -1642,7 +1896,7 @@ def _news_items(name: str, drafts: list[_Draft]) -> str:
 
 def _document_items(name: str, documents: list[dict]) -> str:
     rows = "".join(
-        f'    <tr><td class="doc-number"><a href="{d["path"]}">{_esc(d["number"])}</a></td>'
+        f'    <tr><td class="doc-number"><a href="{d["path"]}">{_esc(d["number_raw"])}</a></td>'
         f'<td class="doc-date">{d["issued"]}</td>'
         f'<td class="doc-summary"><a href="{d["path"]}">{_esc(d["summary"])}</a></td></tr>\n'
         for d in documents
@@ -1888,7 +2142,7 @@ class _Portal(_Markup):
 
     def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
         rows = "\n".join(
-            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'<tr><td><a href="{d["path"]}">{_esc(d["number_raw"])}</a></td><td>{d["issued"]}</td>'
             f'<td><a href="{d["path"]}">{_esc(d["summary"])}</a></td></tr>'
             for d in documents
         )
@@ -2090,7 +2344,7 @@ class _Html5(_Markup):
 
     def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
         rows = "\n".join(
-            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'<tr><td><a href="{d["path"]}">{_esc(d["number_raw"])}</a></td><td>{d["issued"]}</td>'
             f'<td>{_esc(d["summary"])}</td></tr>'
             for d in documents
         )
@@ -2244,7 +2498,7 @@ class _Table(_Markup):
 
     def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
         rows = "\n".join(
-            f'  <tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'  <tr><td><a href="{d["path"]}">{_esc(d["number_raw"])}</a></td><td>{d["issued"]}</td>'
             f'<td>{_esc(d["summary"])}</td></tr>'
             for d in documents
         )
@@ -2465,7 +2719,7 @@ class _WordPress(_Markup):
 
     def document_listing(self, base: str, trail: tuple, documents: list[dict], page: int, pages: int) -> str:
         rows = "\n".join(
-            f'<tr><td><a href="{d["path"]}">{_esc(d["number"])}</a></td><td>{d["issued"]}</td>'
+            f'<tr><td><a href="{d["path"]}">{_esc(d["number_raw"])}</a></td><td>{d["issued"]}</td>'
             f'<td>{_esc(d["summary"])}</td></tr>'
             for d in documents
         )

@@ -17,13 +17,21 @@ class CrawlError(ArchiveError):
 
 
 def crawl_settings(db_path: str | Path, *, delay: float | None = None, max_pages: int | None = None,
-                   warc_dir: str | Path | None = None, log_level: str = "WARNING",
-                   overrides: dict | None = None) -> Settings:  # fmt: skip
-    """The project's settings (`crawler.settings`) with the command line's choices on top."""
+                   warc_dir: str | Path | None = None, log_level: str = "WARNING", progress: str | None = None,
+                   progress_every: float | None = None, overrides: dict | None = None) -> Settings:  # fmt: skip
+    """The project's settings (`crawler.settings`) with the command line's choices on top.
+
+    `progress` is how the crawl shows its counts as it goes (crawler.progress.MODES: `auto`
+    is a live line on a terminal, a plain line every `progress_every` seconds elsewhere).
+    """
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    if progress:
+        settings.set("PROGRESS", progress, priority="cmdline")
+    if progress_every:
+        settings.set("PROGRESS_EVERY", progress_every, priority="cmdline")
     if delay is not None:
         settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
         if delay == 0:
@@ -61,12 +69,18 @@ def run_crawl(start_url: str, db_path: str | Path, *, refresh_after: float = 30,
     listing page even when it holds nothing new. `profile` is a site profile file
     (default: the shipped profile of cchc.laichau.gov.vn).
 
-    Raises CrawlError when the start URL is no http(s) URL or its page could not be
-    fetched at all (the failure is still recorded in `pages`).
+    Raises CrawlError when the start URL is no http(s) URL, when a crawl of it is running
+    on the same archive already, or when its page could not be fetched at all (the
+    failure is still recorded in `pages`).
     """
     url = canonicalize_url(start_url)
     if url is None:
         raise CrawlError(f"not an http(s) URL: {start_url}")
+    with Archive(db_path) as archive:
+        running = archive.running_crawl(url)
+    if running:
+        raise CrawlError(f"crawl {running['id']} of {url} is running in {db_path} (process {running['pid']} on "
+                         f"{running['host']}): wait for it, or stop it and run the command again to resume it")
     from spiders.cchc import CchcSpider  # the top-level spiders package, as scrapy.cfg names it
 
     settings = crawl_settings(db_path, **options)

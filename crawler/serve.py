@@ -10,6 +10,8 @@ plugin of the project, registered by `make_datasette()`:
 - `cchc_snippet(text, query)`, an SQL function: the words of `query` marked in `text`,
   diacritics ignored, as `cchc-archive search` marks them. FTS5's own snippet() cannot do
   that here: a query without diacritics matches only the folded copy of the text.
+- `cchc_legal_number(text)`, an SQL function: a document number in any written form
+  (`107/2020/ND-CP`, `2524 kh ubnd`) as `legal_refs.number` holds it, for stored queries.
 - articles.body_html is shown as HTML, cleaned again with nh3, on an article's own page;
   in the table it stays truncated text, or every page would carry 50 full articles.
 - articles.url carries a link to the article's related and latest links (a stored query).
@@ -38,7 +40,9 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import is_url, tilde_encode
 
+from crawler.references import query_number
 from crawler.storage import Archive
+from crawler.text import nfc
 
 __all__ = ["CONFIG_DIR", "ServeError", "load_metadata", "make_datasette", "serve"]
 
@@ -242,8 +246,14 @@ def render_cell(
 
 @hookimpl
 def prepare_connection(conn: Any) -> None:
-    """Register cchc_snippet(text, query) on every connection Datasette opens."""
+    """Register cchc_snippet(text, query) and cchc_legal_number(text) on every connection Datasette opens."""
     conn.create_function("cchc_snippet", 2, Archive.snippet, deterministic=True)
+    conn.create_function("cchc_legal_number", 1, _legal_number, deterministic=True)
+
+
+def _legal_number(written: str | None) -> str | None:
+    """A document number in any written form, normalised as `legal_refs.number` holds it."""
+    return query_number(nfc(written)) if written else None
 
 
 @hookimpl

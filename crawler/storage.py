@@ -1,6 +1,7 @@
 """The SQLite archive: schema, upserts, full-text search and statistics.
 
-Every SQL statement of the project lives here. The schema is created with sqlite-utils
+Every SQL statement of the project lives here, and those on documents and legal
+references in `crawler.references`, called from here. The schema is created with sqlite-utils
 so that a plain `datasette archive.db` finds the FTS table (via its `content=` option)
 and offers `?_search=` on `articles`.
 
@@ -14,10 +15,13 @@ queries without them match the folded copy.
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +29,8 @@ from typing import Any
 
 import sqlite_utils
 
+from crawler import references
+from crawler.dates import now
 from crawler.text import fold, nfc
 
 __all__ = ["Archive", "ArchiveError", "ArchiveNotFound", "SearchError"]
@@ -126,7 +132,16 @@ _CRAWL_COLUMNS: dict[str, type] = {
     "finished": str,
     "settings": str,
     "stats": str,
+    # running | finished | interrupted. A running crawl rewrites `stats` and `updated` every
+    # few seconds; `pid` on `host` tells whether its process is still there.
+    "state": str,
+    "pid": int,
+    "host": str,
+    "updated": str,
 }
+# A crawl is known to be running by its process: on this host, its pid; on another, a row
+# updated in the last hour (a running crawl updates it every few seconds).
+_CRAWL_STALE_SECONDS = 3600
 _FTS_COLUMNS = ["title", "body_text", "attachment_text", "search_folded"]
 _FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -211,6 +226,43 @@ def _json(value: Any) -> str | None:
 def _one_line(text: str) -> str:
     """Collapse whitespace so an error message stays on one line."""
     return " ".join(str(text).split())
+
+
+def _crawl_alive(pid: int | None, host: str | None, updated: str | None) -> bool:
+    """Whether the process of a crawl recorded as running is still there.
+
+    On this host the pid tells (a zombie is gone too); a pid that has kept no row up
+    to date for an hour belongs to another program by now, and a crawl on another host
+    is known only by that.
+    """
+    same_host = host == socket.gethostname()
+    if same_host and pid == os.getpid():
+        return True
+    try:
+        quiet = (datetime.now(timezone.utc) - datetime.fromisoformat(updated)).total_seconds()
+    except (TypeError, ValueError):  # no time, or one without a zone
+        quiet = 0.0
+    if quiet > _CRAWL_STALE_SECONDS:
+        return False
+    if not same_host or not pid:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: there
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc (macOS), or it just ended
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def _running_message(crawl: dict) -> str:
+    """One line: which crawl is running, where."""
+    return (f"crawl {crawl['id']} of this start URL is running (process {crawl['pid']} on {crawl['host']}, "
+            f"last update {crawl['updated']}); wait for it, or stop it and run the command again to resume it")
 
 
 def _is_advanced(query: str) -> bool:
@@ -370,6 +422,7 @@ class Archive:
         db["revisions"].create_index(["url"], if_not_exists=True)
         db["frontier"].create(_FRONTIER_COLUMNS, pk=("crawl_id", "url"), if_not_exists=True)
         db["attachment_files"].create(_ATTACHMENT_FILE_COLUMNS, pk="url", if_not_exists=True)
+        references.create_schema(db)
         fill_year = "year" not in db["articles"].columns_dict
         # An archive made by an older version gains the newer columns, empty.
         missing_pages: dict = {}
@@ -384,6 +437,7 @@ class Archive:
             with self._transaction() as conn:
                 conn.execute("UPDATE articles SET extraction_method = 'profile' WHERE extraction_method = 'site'")
                 conn.execute("UPDATE articles SET extraction_method = 'generic' WHERE extraction_method = 'fallback'")
+        self._migrate_crawls()
         if fill_year:  # the year is derived, so an older archive can have it at once
             with self._transaction() as conn:
                 conn.execute(
@@ -418,20 +472,30 @@ class Archive:
     # --- writing -------------------------------------------------------------------
 
     def start_crawl(self, start_url: str, settings: dict, started: str) -> int:
-        """Record the start of a crawl and return its id."""
+        """Record the start of a crawl, running in this process, and return its id."""
         with self._transaction() as conn:
             cursor = conn.execute(
-                "INSERT INTO crawls (start_url, started, settings) VALUES (?, ?, ?)",
-                (start_url, started, _json(settings)),
+                "INSERT INTO crawls (start_url, started, settings, state, pid, host, updated) "
+                "VALUES (?, ?, ?, 'running', ?, ?, ?)",
+                (start_url, started, _json(settings), os.getpid(), socket.gethostname(), started),
             )
         return int(cursor.lastrowid)
 
-    def finish_crawl(self, crawl_id: int, stats: dict, finished: str | None) -> None:
-        """Record the end time and statistics of a crawl; `finished=None`: interrupted, to resume."""
+    def update_crawl(self, crawl_id: int, stats: dict, updated: str) -> None:
+        """Record a running crawl's figures so far: what `stats` and Datasette show while it runs."""
         with self._transaction() as conn:
             conn.execute(
-                "UPDATE crawls SET finished = ?, stats = ? WHERE id = ?",
-                (finished, _json(stats), crawl_id),
+                "UPDATE crawls SET stats = ?, updated = ?, state = 'running' WHERE id = ? AND finished IS NULL",
+                (_json(stats), updated, crawl_id),
+            )
+
+    def finish_crawl(self, crawl_id: int, stats: dict, finished: str | None) -> None:
+        """Record the end time and statistics of a crawl; `finished=None`: interrupted, to resume."""
+        updated = finished or now()
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE crawls SET finished = ?, stats = ?, state = ?, updated = ? WHERE id = ?",
+                (finished, _json(stats), "finished" if finished else "interrupted", updated, crawl_id),
             )
             if finished:
                 # The frontier only serves to resume; a finished crawl needs it no more.
@@ -443,8 +507,11 @@ class Archive:
         with self._transaction() as conn:
             conn.execute(_PAGE_UPSERT, row)
 
-    def save_article(self, article: dict, fetched: str, crawl_id: int | None = None) -> None:
-        """Upsert an article and replace its links, images and attachments, atomically."""
+    def save_article(self, article: dict, fetched: str, crawl_id: int | None = None) -> str:
+        """Upsert an article and replace its links, images and attachments, atomically.
+
+        Returns "new", "changed" (a new revision) or "unchanged": what a crawl counts.
+        """
         url = article.get("url")
         if not url:
             raise ArchiveError("cannot save an article without a url")
@@ -488,7 +555,11 @@ class Archive:
             previous = conn.execute(
                 "SELECT content_sha256 FROM articles WHERE url = ?", (url,)
             ).fetchone()
-            if previous is None or previous[0] != row.get("content_sha256"):
+            if previous is None:
+                outcome = "new"
+            else:
+                outcome = "changed" if previous[0] != row.get("content_sha256") else "unchanged"
+            if outcome != "unchanged":
                 # Every distinct version is kept, the first one included.
                 conn.execute(
                     "INSERT INTO revisions (url, fetched, content_sha256, title, published, "
@@ -515,6 +586,9 @@ class Archive:
                 "INSERT OR IGNORE INTO attachments (article_url, url, name) VALUES (?, ?, ?)",
                 attachments,
             )
+            references.replace_refs(conn, url, "article",
+                                    {"title": title, "body_text": body_text, "attachment_text": attachment_text})
+        return outcome
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -527,17 +601,20 @@ class Archive:
         with self._transaction():
             yield
 
-    def save_capture(self, capture: dict, crawl_id: int | None = None) -> bool:
+    def save_capture(self, capture: dict, crawl_id: int | None = None) -> str | None:
         """Save everything one response brings, in one transaction, so a crash loses none of it.
 
         `capture` has `page` (a pages row), and optionally `article`, `attachment` (an
         attachment_files row) and `requested` (the URLs this page added to the frontier).
-        Returns whether an article was saved: not when it is a copy of one archived
-        under another address.
+        Returns how the article was saved ("new", "changed", "unchanged"; see
+        `save_article`), "revalidated" for a 304 of an archived article (its copy stands),
+        None when no article was saved: not when it is a copy of one archived under
+        another address.
         """
         page = dict(capture["page"], crawl_id=crawl_id)
         url, fetched, status = page["url"], page["fetched"], page.get("status")
         article = capture.get("article")
+        outcome = None
         with self._transaction() as conn:
             if article and article.get("content_sha256"):
                 same = conn.execute(
@@ -551,12 +628,15 @@ class Archive:
                     article = None
             conn.execute(_PAGE_UPSERT, {column: page.get(column) for column in _PAGE_COLUMNS})
             if article:
-                self.save_article(article, fetched, crawl_id)
+                outcome = self.save_article(article, fetched, crawl_id)
+            if capture.get("document"):
+                references.save_document(conn, capture["document"], fetched, crawl_id)
             if capture.get("attachment"):
                 self.save_attachment_file(capture["attachment"])
             if status == 304:
                 # Not modified: the archived copy stands, revalidated now.
-                conn.execute("UPDATE articles SET last_fetched = ? WHERE url = ?", (fetched, url))
+                cursor = conn.execute("UPDATE articles SET last_fetched = ? WHERE url = ?", (fetched, url))
+                outcome = "revalidated" if cursor.rowcount else outcome
             elif status in (404, 410):
                 # Gone from the site: the article keeps its rows and is marked, never deleted.
                 conn.execute(
@@ -568,7 +648,7 @@ class Archive:
                     "INSERT OR IGNORE INTO frontier (crawl_id, url) VALUES (?, ?)",
                     [(crawl_id, requested) for requested in capture["requested"]],
                 )
-        return article is not None
+        return outcome
 
     def save_attachment_file(self, file: dict) -> None:
         """Record a downloaded attachment and put its text in the articles that link it."""
@@ -588,6 +668,35 @@ class Archive:
                     "search_folded = ? WHERE url = ?",
                     (text, _folded(*self._title_and_body(article_url), text), article_url),
                 )
+                references.replace_refs(conn, article_url, "article", {"attachment_text": text})
+            references.file_saved(conn, row["url"])
+
+    def save_document(self, document: dict, fetched: str, crawl_id: int | None = None) -> None:
+        """Upsert a document page's particulars, its files and the references in its summary."""
+        if not document.get("url"):
+            raise ArchiveError("cannot save a document without a url")
+        with self._transaction() as conn:
+            references.save_document(conn, document, fetched, crawl_id)
+
+    def rebuild_refs(self) -> int:
+        """Recompute every legal reference from the stored text alone; return how many were found."""
+        with self._transaction() as conn:
+            return references.rebuild_refs(conn)
+
+    def citing_articles(self, number: str) -> list[dict]:
+        """The articles citing a document (its number in any written form), newest first."""
+        normalised = references.query_number(nfc(number))
+        if normalised is None:
+            raise SearchError(f"not a document number: {_one_line(number)}")
+        return references.citing_articles(self.db.conn, normalised)
+
+    def most_cited(self, limit: int = 20) -> list[dict]:
+        """The documents cited by the most articles."""
+        return references.most_cited(self.db.conn, limit)
+
+    def article_refs(self, url: str) -> list[dict]:
+        """The legal references of one article, in reading order."""
+        return references.article_refs(self.db.conn, url)
 
     def _attachment_text(self, urls: list[str]) -> str | None:
         """The extracted text of these attachments, one after the other; None if none."""
@@ -605,14 +714,61 @@ class Archive:
         return (row[0] or "", row[1] or "") if row else ("", "")
 
     def begin_crawl(self, start_url: str, settings: dict, started: str) -> tuple[int, bool]:
-        """Resume the unfinished crawl of `start_url`, or start a new one: (crawl id, resumed)."""
+        """Resume the unfinished crawl of `start_url`, or start a new one: (crawl id, resumed).
+
+        Raises ArchiveError when that crawl is still running in another process: two
+        processes resuming one crawl would each fetch its frontier.
+        """
+        running = self.running_crawl(start_url)
+        if running and running["pid"] != os.getpid():
+            raise ArchiveError(_running_message(running))
         row = self.db.execute(
             "SELECT id FROM crawls WHERE start_url = ? AND finished IS NULL ORDER BY id DESC LIMIT 1",
             (start_url,),
         ).fetchone()
         if row:
+            with self._transaction() as conn:
+                conn.execute(
+                    "UPDATE crawls SET state = 'running', pid = ?, host = ?, updated = ? WHERE id = ?",
+                    (os.getpid(), socket.gethostname(), started, row[0]),
+                )
             return int(row[0]), True
         return self.start_crawl(start_url, settings, started), False
+
+    def running_crawl(self, start_url: str) -> dict | None:
+        """The crawl of `start_url` whose process is still at work, if any (id, pid, host, updated)."""
+        self._settle_crawls()
+        row = self.db.execute(
+            "SELECT id, pid, host, updated FROM crawls WHERE start_url = ? AND state = 'running' "
+            "ORDER BY id DESC LIMIT 1",
+            (start_url,),
+        ).fetchone()
+        return dict(zip(("id", "pid", "host", "updated"), row)) if row else None
+
+    def _migrate_crawls(self) -> None:
+        """Give an older archive's crawls a state; mark those whose process is gone interrupted."""
+        missing = {c: t for c, t in _CRAWL_COLUMNS.items() if c not in self.db["crawls"].columns_dict}
+        for column, column_type in missing.items():
+            self.db["crawls"].add_column(column, column_type)
+        if "state" in missing:
+            # Made before crawls recorded their process: an unfinished one is not running now.
+            with self._transaction() as conn:
+                conn.execute(
+                    "UPDATE crawls SET state = CASE WHEN finished IS NULL THEN 'interrupted' ELSE 'finished' END "
+                    "WHERE state IS NULL"
+                )
+        self._settle_crawls()
+
+    def _settle_crawls(self) -> None:
+        """Mark interrupted the crawls recorded as running whose process is gone (SIGKILL, a crash)."""
+        rows = self.db.execute("SELECT id, pid, host, updated FROM crawls WHERE state = 'running'").fetchall()
+        gone = [crawl_id for crawl_id, pid, host, updated in rows if not _crawl_alive(pid, host, updated)]
+        if gone:
+            with self._transaction() as conn:
+                conn.executemany(
+                    "UPDATE crawls SET state = 'interrupted' WHERE id = ? AND state = 'running'",
+                    [(crawl_id,) for crawl_id in gone],
+                )
 
     def pending(self, crawl_id: int) -> list[str]:
         """URLs a crawl requested that it has not fetched yet: where a resumed crawl goes on."""
@@ -744,11 +900,12 @@ class Archive:
             "ELSE substr(published, 1, 4) END"
         )
         crawls = [
-            {key: crawl[key] for key in ("id", "start_url", "started", "finished", "stats")}
+            {key: crawl[key] for key in ("id", "start_url", "started", "finished", "state", "updated", "stats")}
             for crawl in self._crawls(limit=5)
         ]
         return {
             "articles": rows("SELECT count(*) FROM articles")[0][0],
+            **references.counts(self.db.conn),
             "articles_by_category": [
                 {"category": category, "count": count}
                 for category, count in rows(
@@ -800,9 +957,13 @@ class Archive:
         }
 
     def _crawls(self, limit: int) -> list[dict]:
-        """The latest crawls, newest first, with settings and stats decoded."""
+        """The latest crawls, newest first, with settings and stats decoded.
+
+        A running crawl's stats are its figures so far, `progress` among them.
+        """
+        self._settle_crawls()
         cursor = self.db.execute(
-            "SELECT id, start_url, started, finished, settings, stats FROM crawls "
+            "SELECT id, start_url, started, finished, settings, stats, state, pid, host, updated FROM crawls "
             "ORDER BY id DESC LIMIT ?",
             (limit,),
         )
@@ -817,7 +978,7 @@ class Archive:
         return crawls
 
     def last_crawl(self) -> dict | None:
-        """The most recent crawl (id, start_url, started, finished, settings, stats), if any."""
+        """The most recent crawl (id, start_url, started, finished, settings, stats, state, pid, host, updated)."""
         crawls = self._crawls(limit=1)
         return crawls[0] if crawls else None
 
@@ -857,14 +1018,17 @@ class Archive:
 
     @staticmethod
     def public_article_columns() -> list[str]:
-        """The articles' columns meant for researchers: all but the folded copy for search."""
-        return [column for column in _ARTICLE_COLUMNS if column != "search_folded"]
+        """The articles' columns meant for researchers: all but the folded copy for search; then their references."""
+        return [column for column in _ARTICLE_COLUMNS if column != "search_folded"] + ["legal_refs"]
 
     def iter_articles(
         self, *, since: str | None = None, category: str | None = None
     ) -> Iterator[dict]:
-        """Articles' public columns, one dict at a time, by id; `since` is YYYY-MM-DD."""
-        columns = self.public_article_columns()
+        """Articles' public columns, one dict at a time, by id; `since` is YYYY-MM-DD.
+
+        `legal_refs` lists the article's references to documents (see `article_refs`).
+        """
+        columns = self.public_article_columns()[:-1]
         # A cursor read lazily, and by id (the primary key, so no sort): a large archive
         # never sits in memory. ISO 8601 dates compare as text: "2021-09-24T…" >= "2021-09-24".
         cursor = self.db.conn.execute(
@@ -875,7 +1039,9 @@ class Archive:
         )
         try:
             for values in cursor:
-                yield dict(zip(columns, values))
+                article = dict(zip(columns, values))
+                article["legal_refs"] = self.article_refs(article["url"])
+                yield article
         finally:
             cursor.close()
 

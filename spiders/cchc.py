@@ -76,14 +76,20 @@ class CchcSpider(scrapy.Spider):
         # (Listings are not seeded: they are re-read from the start page, as far as they hold news.)
         seeds += [url for url, page in self.known.items()
                   if page.get("page_type") not in ("listing", "redirect", "skipped") and self._follows(url)]  # fmt: skip
+        planned: list[tuple[str, dict | None]] = []  # (url, headers)
         for url in dict.fromkeys(seeds):
             known = self.known.get(url)
             if url in pending:  # requested before the interruption: decided already
-                yield self._request(url, headers=conditional_headers(known or {}))
+                planned.append((url, conditional_headers(known or {})))
                 continue
             decision = decide(url, known, self.policy, moment)
             if decision.fetch:
-                yield self._request(url, headers=decision.headers)
+                planned.append((url, decision.headers))
+        if self.known or pending:
+            # A re-crawl or a resumed crawl knows what it is to fetch: its progress estimates the time left.
+            self.crawler.stats.set_value("archive/planned", len(planned))
+        for url, headers in planned:
+            yield self._request(url, headers=headers)
 
     def _request(self, url: str, headers: dict | None = None, **meta) -> scrapy.Request:
         self.requested.add(url)
@@ -152,6 +158,8 @@ class CchcSpider(scrapy.Spider):
                 self.standins.pop(response.url, None)
         else:
             capture.article = self._alias_article(response.url, alias)
+            if info.page_type == "document":
+                capture.document = info.document
         if article is not None:
             wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
         # Files linked from any page are fetched (a document page's decree as much as an

@@ -95,6 +95,56 @@ def test_stats_reports_categories_years_types_and_crawls(archive):
         assert heading in result.output
 
 
+def test_stats_counts_documents_and_references(archive):
+    result = CliRunner().invoke(cli, ["stats", "--db", archive])
+    with Archive(archive, must_exist=True) as opened:
+        documents = opened.db["documents"].count
+        refs = opened.db["legal_refs"].count
+    assert documents and refs
+    assert f"Documents: {documents}; legal references: {refs} to " in result.output
+
+
+def test_refs_lists_the_citing_articles_newest_first(archive):
+    with Archive(archive, must_exist=True) as opened:
+        number, count = opened.db.execute(
+            "SELECT number, count(DISTINCT source_url) AS n FROM legal_refs WHERE source_kind = 'article' "
+            "GROUP BY number ORDER BY n DESC, number LIMIT 1"
+        ).fetchone()
+    result = run("refs", number.lower(), "--db", archive, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == count
+    assert [row["published"] for row in rows] == sorted((row["published"] for row in rows), reverse=True)
+    printed = run("refs", number, "--db", archive).stdout
+    assert printed.index(rows[0]["url"]) < printed.index(rows[-1]["url"])
+    top = json.loads(run("refs", "--top", "3", "--db", archive, "--json").stdout)
+    assert top[0]["number"] == number and top[0]["articles"] == count and len(top) == 3
+
+
+def test_refs_rebuild_recomputes_from_the_stored_text(archive, tmp_path):
+    copy = tmp_path / "copy.db"
+    shutil.copy(archive, copy)
+    with Archive(copy, must_exist=True) as opened:
+        before = sorted(opened.db.execute("SELECT source_url, field, char_offset, number FROM legal_refs").fetchall())
+        opened.db.execute("DELETE FROM legal_refs")
+        opened.db.conn.commit()
+    result = run("refs", "--rebuild", "--db", str(copy))
+    assert result.returncode == 0 and result.stdout == f"{len(before)} references found.\n"
+    with Archive(copy, must_exist=True) as opened:
+        after = sorted(opened.db.execute("SELECT source_url, field, char_offset, number FROM legal_refs").fetchall())
+    assert after == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["12/10/2021"], "Error: not a document number: 12/10/2021"),
+    ([], "Error: give a document NUMBER, --top N or --rebuild"),
+    (["2524/KH-UBND", "--top", "3"], "Error: give a document NUMBER, --top N or --rebuild"),
+])  # fmt: skip
+def test_refs_errors_are_one_line(archive, args, message):
+    result = run("refs", *args, "--db", archive)
+    assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_extract_prints_json_lines(tmp_path):
     pages = [str(SNAPSHOT / "article-report-2021-q3.html"), str(SNAPSHOT / "home.html")]
     result = CliRunner().invoke(cli, ["extract", *pages, "--json"])
@@ -103,6 +153,16 @@ def test_extract_prints_json_lines(tmp_path):
     assert first["page_type"] == "article" and first["published"] == "2021-09-24T00:00:00+07:00"
     assert first["extraction_method"] == "profile"
     assert second["page_type"] == "listing" and "body_text" not in second
+
+
+def test_extract_prints_a_document_pages_particulars():
+    result = CliRunner().invoke(cli, ["extract", str(SNAPSHOT / "document-2524-kh-ubnd.html"), "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["page_type"] == "document"
+    document = record["document"]
+    assert (document["number"], document["kind"], document["issued"]) == ("2524/KH-UBND", "Kế hoạch", "2021-08-18")
+    assert document["summary"].startswith("Đo lường sự hài lòng")
 
 
 def test_extract_of_missing_file_is_one_line(tmp_path):

@@ -50,6 +50,13 @@ def test_jsonl_has_every_article_with_its_public_columns(archive, articles):
     assert "search_folded" not in rows[0] and {"url", "title", "published", "year", "category", "body_text"} <= set(rows[0])
     assert "Đảng bộ" in out  # Vietnamese as is, not \u escapes
     assert all(row["year"] == int(row["published"][:4]) for row in rows if row["published"])
+    # Each article carries its references to documents, as legal_refs holds them.
+    with Archive(archive, must_exist=True) as opened:
+        cited = opened.db.execute("SELECT source_url, count(*) FROM legal_refs WHERE source_kind = 'article' "
+                                  "GROUP BY source_url").fetchall()
+    assert {row["url"]: len(row["legal_refs"]) for row in rows if row["legal_refs"]} == dict(cited)
+    first_ref = next(row["legal_refs"][0] for row in rows if row["legal_refs"])
+    assert {"number", "text", "field", "char_offset", "kind", "issuer", "date"} <= set(first_ref)
 
 
 def test_csv_reads_back_as_the_same_table(archive, articles, tmp_path):
@@ -62,6 +69,7 @@ def test_csv_reads_back_as_the_same_table(archive, articles, tmp_path):
     assert rows[0].keys() == articles[0].keys()
     # Multi-line text and quotes survive the round trip; numbers and None come back as text.
     assert all(row["body_text"] == (a["body_text"] or "") and row["id"] == str(a["id"]) for row, a in zip(rows, articles))
+    assert all(json.loads(row["legal_refs"]) == a["legal_refs"] for row, a in zip(rows, articles))
 
 
 def test_since_and_category_narrow_the_export(archive, articles):

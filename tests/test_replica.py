@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import html
 import http.client
+import json
 import re
 import unicodedata
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from datetime import datetime, timedelta
 from email.utils import formatdate, parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode
 
 import lxml.html
 import pytest
+from w3lib.encoding import html_to_unicode
 
 from crawler.attachments import extract_text
 from crawler.replica import (
     DATA_DIR,
+    MARKUPS,
     PAGE_SIZE,
     Replica,
     ReplicaArticle,
@@ -700,6 +703,7 @@ def test_revise_changes_the_body_etag_and_last_modified(live) -> None:
         assert article.paragraphs[-1].startswith("Cập nhật số liệu (lần 1): ")
         assert article.body_text.endswith(article.paragraphs[-1])
         assert_page_matches_truth(replica, article)
+        assert_citations_match(replica, article)
     assert fetch(server, chosen[1] + "?print=1", headers={"If-None-Match": print_before[0]})[0] == 200
     # Nothing else changed: the listing summary is the first paragraph, the latest box has no text.
     for path in (untouched, "/", "/tin-tuc-su-kien"):
@@ -759,6 +763,7 @@ def test_add_articles_puts_them_first_on_page_one(live) -> None:
         status, headers, _ = fetch(server, article.path)
         assert status == 200 and parsedate_to_datetime(headers["last-modified"]) > home_modified
         assert_page_matches_truth(replica, article)
+        assert_citations_match(replica, article)
         assert 1 <= len(article.related) <= 5
         assert all(replica.article(p).category == article.category for p in article.related)
         for attachment in article.attachments:
@@ -781,3 +786,243 @@ def test_only_a_built_replica_can_change() -> None:
     bare = Replica(resources={}, articles=[], listings=[], documents=[], static_pages=[], redirects={}, dead_links=[])
     with pytest.raises(RuntimeError):
         bare.add_articles(1)
+
+
+# --------------------------------------------------------------------------------------
+# Legal references: declared in the data, recorded as written, never read back from the text
+
+# Every way of writing a citation the replica shows, by the form names its data files use.
+FORMS = {
+    "plan", "decree", "resolution", "decision", "prime-minister", "law", "circular", "dispatch", "party",
+    "party-province", "two-numbers", "so", "no-diacritics", "no-hyphen", "nbsp", "line-break", "en-dash",
+    "lower-case", "kind-in-words", "dated", "dated-in-words",
+}  # fmt: skip
+OTHER_FORMS = {"report", "guide", "directive", "link"}  # a Báo cáo, a Hướng dẫn, a Chỉ thị, a link to the document
+# Numbers that are no reference; each shows in a replica of 40 articles.
+TRAPS = ("12/10/2021", "3/4", "85,5/100", "19/20 huyện", "0213.3876.650", "02133 876 650", "Trang 2/5",
+         "giai đoạn 2021-2030", "quý III/2021")  # fmt: skip
+EXAMPLE_NUMBERS = {"2524/KH-UBND", "107/2020/NĐ-CP", "18-NQ/TW", "05-CT/TU", "06/QĐ-TTg", "80/2015/QH13",
+                   "01/2023/TT-VPCP", "1234/UBND-KSTT", "76/NQ-CP", "61/2018/NĐ-CP"}  # fmt: skip
+# What any document number looks like: left in a text once its declared citations are taken out, it was never declared.
+REF_LIKE = re.compile(
+    r"\d+(?:/\d{4})?/ ?[A-ZĐa-zđ]{2}|\d+-[A-ZĐa-zđ]{2,}/"
+    r"|\b(?:nghị định|quyết định|nghị quyết|thông tư|kế hoạch|chỉ thị|công văn|luật|báo cáo|hướng dẫn) số\s*\d",
+    re.IGNORECASE,
+)
+NORMALISED = re.compile(r"\d+(?:/\d{4})?/[A-ZĐ][A-ZĐa-z\d]*(?:-[A-ZĐ][A-ZĐa-z]*)*|\d+-[A-Z]{2}/[A-Z]{2}")
+VOCABULARY = json.loads((DATA_DIR / "vocabulary.json").read_text(encoding="utf-8"))
+DOCUMENTS = json.loads((DATA_DIR / "documents.json").read_text(encoding="utf-8"))["documents"]
+
+
+@pytest.fixture(scope="module", params=MARKUPS)
+def forty(request) -> Replica:
+    """The replica of 40 articles, seed 1, in each markup: every citation form must show in it."""
+    return build_replica(40, seed=1, markup=request.param)
+
+
+def source_of(replica: Replica, path: str) -> str:
+    """A page's HTML source as a browser decodes it (header, else <meta>), in NFC."""
+    resource = replica.get(path)
+    return unicodedata.normalize("NFC", html_to_unicode(resource.headers["Content-Type"], resource.body)[1])
+
+
+def file_text(replica: Replica, url: str) -> str:
+    resource = replica.get(url)
+    result = extract_text(resource.body, url, resource.headers["Content-Type"])
+    assert result.error is None, url
+    return " ".join(result.text.split())
+
+
+def valid_ref(ref: dict) -> bool:
+    return bool(NORMALISED.fullmatch(ref["number"])) and (
+        ref["date"] is None or datetime.fromisoformat(ref["date"]).date().isoformat() == ref["date"])
+
+
+def assert_nothing_undeclared(text: str, declared: list[str], where: str) -> None:
+    """Each declared citation is written in `text`, once per declaration; what is left cites nothing."""
+    rest = text
+    for written in sorted(declared, key=len, reverse=True):
+        assert written in rest, (where, written)
+        rest = rest.replace(written, " ¦ ", 1)
+    found = REF_LIKE.search(rest)
+    assert found is None, (where, found and found[0], rest)
+
+
+def assert_citations_match(replica: Replica, article: ReplicaArticle) -> None:
+    """The article's legal references are its citations' and each is written where it says, in the words it says."""
+    assert article.legal_refs == [{"field": c["field"], "number": ref["number"], "date": ref["date"]}
+                                  for c in article.citations for ref in c["refs"]]  # fmt: skip
+    assert all(valid_ref(ref) for ref in article.legal_refs), article.path
+    written = defaultdict(list)
+    for citation in article.citations:
+        written[citation["field"], citation.get("url")].append(citation["text"])
+    assert set(written) <= {("title", None), ("body_text", None)} | {
+        ("attachment_text", a["url"]) for a in article.attachments if a["kind"] in ("pdf", "docx")}
+    assert_nothing_undeclared(article.title, written["title", None], article.path)
+    assert_nothing_undeclared(article.body_text, written["body_text", None], article.path)
+    for attachment in article.attachments:
+        if attachment["kind"] in ("pdf", "docx"):
+            text = file_text(replica, attachment["url"])
+            assert_nothing_undeclared(text, written["attachment_text", attachment["url"]], attachment["url"])
+
+
+def test_citation_data_is_consistent() -> None:
+    groups = {name: entries for name, entries in VOCABULARY["citations"].items() if name != "_about"}
+    entries = [entry for group in groups.values() for entry in group]
+    texts = [entry["text"] for entry in entries]
+    assert len(texts) == len(set(texts))
+    for entry in entries:
+        assert ", " not in entry["text"] and entry["refs"] and all(valid_ref(ref) for ref in entry["refs"])
+        assert set(entry["forms"]) <= FORMS | OTHER_FORMS
+        if "html" in entry:  # the source writes it otherwise, but it reads the same
+            assert entry["html"] != entry["text"]
+            assert " ".join(html.unescape(entry["html"]).split()) == entry["text"]
+    # Templates cite only through their slots, and only where the generator records what they cite.
+    cited = [*VOCABULARY["leads"].values(), *VOCABULARY["sentences"].values(), *VOCABULARY["titles"].values(),
+             VOCABULARY["attachment_names"]]  # fmt: skip
+    for template in (t for templates in cited for t in templates):
+        assert "{num}" not in template and not REF_LIKE.search(template), template
+        assert set(re.findall(r"\{cite:(\w+)\}", template)) <= set(groups) - {"appendix"}, template
+    uncited = [*VOCABULARY["required_sentences"], *VOCABULARY["closings"], *VOCABULARY["captions"],
+               *VOCABULARY["trap_sentences"], VOCABULARY["questions_asker"]]  # fmt: skip
+    assert not any("{cite" in t or REF_LIKE.search(t) for t in uncited)
+    assert all(t.count("{cite}") == 1 for t in VOCABULARY["basis_sentences"])
+
+
+def test_every_citation_is_written_as_its_truth_says(forty: Replica) -> None:
+    forms, numbers, in_files_only = set(), set(), []
+    for article in forty.articles:
+        assert_citations_match(forty, article)
+        source = source_of(forty, article.path)
+        on_page = {ref["number"] for ref in article.legal_refs if ref["field"] != "attachment_text"}
+        for citation in article.citations:
+            if citation["field"] == "title":
+                assert citation["html"] in source, (article.path, citation)
+            elif citation["field"] == "body_text" and article.variant != "word":  # Word's HTML is its own
+                assert citation["html"] in source, (article.path, citation)
+            elif citation["field"] == "attachment_text":
+                in_files_only += [ref["number"] for ref in citation["refs"] if ref["number"] not in on_page]
+            if citation["field"] != "body_text" or article.variant != "word":
+                forms.update(citation["forms"])
+                numbers.update(ref["number"] for ref in citation["refs"])
+            if "nbsp" in citation["forms"]:
+                assert "&nbsp;" in citation["html"]
+            if "line-break" in citation["forms"]:
+                assert "\n" in citation["html"] and "\n" not in citation["text"]
+    for document in DOCUMENTS:
+        for citation in document.get("summary_citations", []):
+            forms.update(citation["forms"])
+            numbers.update(ref["number"] for ref in citation["refs"])
+    assert FORMS <= forms, FORMS - forms
+    assert EXAMPLE_NUMBERS <= numbers, EXAMPLE_NUMBERS - numbers
+    assert in_files_only  # an attached file cites what its article's page does not
+    refs = [ref for article in forty.articles for ref in article.legal_refs]
+    assert {ref["field"] for ref in refs} == {"title", "body_text", "attachment_text"}
+    assert any(ref["date"] for ref in refs) and any(ref["date"] is None for ref in refs)
+    texts = " ".join(article.body_text for article in forty.articles)
+    for trap in TRAPS:
+        assert trap in texts, trap
+
+
+def test_snapshot_articles_cite_what_a_reader_finds(replica: Replica) -> None:
+    seed = replica.article(SEED_PATH)
+    assert {ref["field"] for ref in seed.legal_refs} == {"body_text"}
+    assert Counter(ref["number"] for ref in seed.legal_refs) == {
+        "2524/KH-UBND": 1, "18-NQ/TW": 2, "19-NQ/TW": 3, "68/2000/NĐ-CP": 1, "107/2020/NĐ-CP": 1, "108/2020/NĐ-CP": 1,
+        "120/2020/NĐ-CP": 1}  # fmt: skip
+    assert [ref["date"] for ref in seed.legal_refs if ref["date"]] == ["2021-08-18"]
+    sipas = replica.article(next(p for p, i in SNAPSHOT_PATHS.items() if i == 3310))
+    assert sipas.legal_refs == [
+        {"field": "body_text", "number": "2790/KH-UBND", "date": "2023-08-08"},
+        {"field": "attachment_text", "number": "2790/KH-UBND", "date": None},  # the file's name, its heading
+        {"field": "attachment_text", "number": "2790/KH-UBND", "date": "2023-08-08"},  # the lead it repeats
+    ]
+    other = replica.article(next(p for p, i in SNAPSHOT_PATHS.items() if i == 3142))
+    assert other.legal_refs == []
+    for path in SNAPSHOT_PATHS:
+        assert_citations_match(replica, replica.article(path))
+
+
+def test_every_article_cites_as_its_truth_says(replica: Replica) -> None:
+    for article in replica.articles:
+        assert_citations_match(replica, article)
+
+
+def test_revisions_record_what_they_cite(live) -> None:
+    replica, server = live
+    paths = [a.path for a in replica.articles]
+    replica.revise(paths)
+    revised_citing = 0
+    for article in replica.articles:
+        assert_citations_match(replica, article)
+        last = article.paragraphs[-1]
+        cited = [c for c in article.citations if c["field"] == "body_text" and c["text"] in last]
+        if cited and article.variant != "word":
+            revised_citing += 1
+            page = source_of(replica, article.path)
+            assert all(c["html"] in page for c in cited)
+    assert revised_citing
+
+
+# --------------------------------------------------------------------------------------
+# Document pages: particulars in varied labels and orders, with their truth
+
+USUAL_LABELS = {"number": "Số ký hiệu", "issued": "Ngày ban hành", "type": "Loại văn bản", "issuer": "Cơ quan ban hành",
+                "signer": "Người ký", "summary": "Trích yếu", "effective": "Ngày hiệu lực", "field": "Lĩnh vực",
+                "files": "Tệp đính kèm"}  # fmt: skip
+
+
+def iso_day(printed: str) -> str:
+    return datetime.strptime(printed, "%d/%m/%Y").date().isoformat()
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_document_pages_show_their_truth(markup: str) -> None:
+    replica = build_replica(10, markup=markup)
+    assert set(replica.document_truth) == set(replica.documents)
+    by_id = {d["id"]: d for d in DOCUMENTS}
+    for path, truth in replica.document_truth.items():
+        data = by_id[int(path.removesuffix(".html").rsplit("-", 1)[1])]
+        labels = {**USUAL_LABELS, **data.get("labels", {})}
+        declared = [{"field": "summary", **ref} for c in data.get("summary_citations", []) for ref in c["refs"]]
+        assert truth == {
+            "number_raw": data.get("number_raw", data["number"]), "number": data["number"], "kind": data["type"],
+            "issuer": data["issuer"], "issued": iso_day(data["issued"]),
+            "effective": iso_day(data["effective"]) if "effective" in data else None, "signer": data["signer"],
+            "field": data.get("field"), "summary": data["summary"], "files": data["files"],
+            "other": data.get("other", {}), "legal_refs": declared,
+        }  # fmt: skip
+        source = source_of(replica, path)
+        shown = text_of(lxml.html.fromstring(source))
+        rows = [("number", truth["number_raw"]), ("issued", data["issued"]), ("type", truth["kind"]),
+                ("issuer", truth["issuer"]), ("signer", truth["signer"]), ("summary", truth["summary"]),
+                ("effective", data.get("effective")), ("field", truth["field"])]  # fmt: skip
+        expected = [(labels[key], value) for key, value in rows if value] + list(truth["other"].items())
+        for label, value in expected:
+            assert f">{html.escape(label)}<" in source, (path, label)
+            assert value in shown, (path, value)
+        if "order" in data:  # the rows stand in the order the data gives
+            keys = [key for key in data["order"] if key in labels and (key == "files" or data.get(key))]
+            positions = [source.index(f">{labels[key]}<") for key in keys if key != "files" or data["files"]]
+            assert positions == sorted(positions), path
+        if truth["files"]:
+            assert f">{labels['files']}<" in source
+        else:
+            assert f">{labels['files']}<" not in source
+        for url in truth["files"]:
+            assert f'href="{url}"' in source and url.rsplit("/", 1)[1] in shown
+            assert replica.get(url).status == 200 and url in replica.files
+        for ref in truth["legal_refs"]:
+            assert valid_ref(ref)
+        assert_nothing_undeclared(truth["summary"], [c["text"] for c in data.get("summary_citations", [])], path)
+    truths = list(replica.document_truth.values())
+    # The pages vary as real portals do.
+    assert any(t["effective"] for t in truths) and any(t["field"] for t in truths)
+    assert any(t["other"] for t in truths) and any(len(t["files"]) == 2 for t in truths)
+    assert any(not t["files"] for t in truths) and any(t["number_raw"] != t["number"] for t in truths)
+    assert sum(1 for t in truths if t["legal_refs"]) >= 4
+    assert any(ref["date"] for t in truths for ref in t["legal_refs"])
+    printed = [label for d in DOCUMENTS for label in d.get("labels", {}).values()]
+    assert any(label.isupper() for label in printed) and any("  " in label for label in printed)
+    assert any(label.endswith(":") for label in printed) and "Ngày có hiệu lực" in printed
+    assert any("order" in d for d in DOCUMENTS)

@@ -230,6 +230,55 @@ def test_most_cited_counts_inbound_related_links(db_path, articles):
     assert all(row["cited_by"] == len(citing[row["url"]]) for row in rows)
 
 
+def _citations(db_path: Path) -> dict[str, set[str]]:
+    """Number -> the URLs of the articles citing it, read from legal_refs directly."""
+    with Archive(db_path, must_exist=True) as archive:
+        pairs = archive.db.execute("SELECT number, source_url FROM legal_refs WHERE source_kind = 'article'").fetchall()
+    cited: dict[str, set[str]] = {}
+    for number, url in pairs:
+        cited.setdefault(number, set()).add(url)
+    return cited
+
+
+def test_most_cited_documents_rank_by_citing_articles_with_the_summary(db_path):
+    cited = _citations(db_path)
+    rows = query_rows(db_path, "most_cited_documents", kind="", top="10")
+    assert [row["citing_articles"] for row in rows] == sorted((len(urls) for urls in cited.values()), reverse=True)[:10]
+    assert all(row["citing_articles"] == len(cited[row["number"]]) for row in rows)
+    assert any(row["summary"] and row["document_url"] for row in rows)  # an archived document shows what it is
+
+
+def test_citing_articles_takes_a_number_in_any_written_form(db_path):
+    cited = _citations(db_path)
+    number = max(cited, key=lambda n: (len(cited[n]), n))
+    digits, code = number.split("/", 1)
+    for written in (number, number.lower(), number.replace("Đ", "D"), f"{digits} {code.replace('-', ' ')}"):
+        rows = query_rows(db_path, "citing_articles", number=written)
+        assert {row["url"] for row in rows} == cited[number], written
+        dates = [row["date"] for row in rows]
+        assert dates == sorted(dates, reverse=True)
+    assert query_rows(db_path, "citing_articles", number="12/10/2021") == []
+
+
+def test_citations_per_year_add_up_to_the_citing_articles(db_path):
+    cited = _citations(db_path)
+    number = max(cited, key=lambda n: (len(cited[n]), n))
+    rows = query_rows(db_path, "citations_per_year", number=number)
+    assert sum(row["citing_articles"] for row in rows) == len(cited[number])
+    everything = query_rows(db_path, "citations_per_year", number="")
+    assert {row["number"] for row in everything} == set(cited)
+
+
+def test_documents_table_has_facets_by_kind_issuer_and_year(db_path):
+    data = get_json(db_path, f"/{DB}/documents.json?_extra=facet_results")
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    assert {"kind", "issuer", "year"} <= set(facets)
+    with Archive(db_path, must_exist=True) as archive:
+        kinds = Counter(row["kind"] for row in archive.db["documents"].rows)
+    assert {item["value"]: item["count"] for item in facets["kind"]["results"]} == dict(kinds)
+
+
 def test_crawl_history_lays_out_the_statistics(db_path):
     crawls = get_json(db_path, f"/{DB}/crawls.json?_shape=array")
     rows = query_rows(db_path, "crawl_history")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -172,6 +174,10 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
         "finished": "TEXT",
         "settings": "TEXT",
         "stats": "TEXT",
+        "state": "TEXT",
+        "pid": "INTEGER",
+        "host": "TEXT",
+        "updated": "TEXT",
     }
 
     def indexes(table: str) -> set[tuple[tuple[str, ...], bool]]:
@@ -502,6 +508,10 @@ def test_last_crawl_and_page(archive: Archive) -> None:
         "finished": T2,
         "settings": {"DEPTH_LIMIT": 3},
         "stats": {"requests": 12},
+        "state": "finished",
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "updated": T2,
     }
     second = archive.start_crawl("https://cchc.laichau.gov.vn/x", {}, T2)
     assert archive.last_crawl() == {
@@ -511,6 +521,10 @@ def test_last_crawl_and_page(archive: Archive) -> None:
         "finished": None,
         "settings": {},
         "stats": {},
+        "state": "running",
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "updated": T2,
     }
     archive.save_page({"url": "https://cchc.laichau.gov.vn/", "status": 200, "crawl_id": second})
     assert archive.page("https://cchc.laichau.gov.vn/") == {
@@ -587,6 +601,8 @@ def test_stats(filled: Archive) -> None:
         "start_url": "https://cchc.laichau.gov.vn/?6",
         "started": T1,
         "finished": None,
+        "state": "running",
+        "updated": T1,
         "stats": {},
     }
     assert stats["crawls"][1]["stats"] == {"pages": 5}
@@ -596,6 +612,9 @@ def test_stats(filled: Archive) -> None:
 def test_stats_empty_archive(archive: Archive) -> None:
     assert archive.stats() == {
         "articles": 0,
+        "documents": 0,
+        "legal_refs": 0,
+        "documents_cited": 0,
         "articles_by_category": [],
         "articles_by_year": [],
         "articles_by_method": [],
