@@ -105,11 +105,18 @@ def load_metadata(database: str) -> dict:
     return metadata
 
 
+# The project's Datasette plugins: this module, and one module per part of the reading room.
+PLUGIN_MODULES: tuple[str, ...] = (__name__,)
+
+
 def _register_plugin() -> None:
-    """Make this module a Datasette plugin (once per process)."""
-    module = sys.modules[__name__]
-    if not pm.is_registered(module):
-        pm.register(module, name="cchc-archive")
+    """Make the project's plugin modules Datasette plugins (once per process)."""
+    import importlib
+
+    for name in PLUGIN_MODULES:
+        module = importlib.import_module(name)
+        if not pm.is_registered(module):
+            pm.register(module, name="cchc-archive" if name == __name__ else name.rsplit(".", 1)[-1])
 
 
 def make_datasette(db_path: str | Path) -> Datasette:
