@@ -1011,6 +1011,7 @@ def _skipped_in(body_el, chrome: Chrome, title_el, date_el, attachments_el=None)
     count, holder = list_of_items(body_el, chrome)
     if count >= 3 and holder is not None and holder is not body_el and _dated_links(holder):
         skip.add(holder)  # a box of other articles (dated links) with no heading or class to name it
+    skip.update(_tool_rows(body_el))
     if title_el is not None and title_el is not body_el and _within(body_el, title_el):
         # The headline's own block in the body block (an article's <header> with its byline) is no text of it.
         block = title_el
@@ -1026,6 +1027,40 @@ def _skipped_in(body_el, chrome: Chrome, title_el, date_el, attachments_el=None)
                     skip.add(sibling)
             node = node.getparent()
     return frozenset(skip)
+
+
+# Labels of a page's tools (print, e-mail, back, share), which some templates put in a row of
+# plain links under the text, with no class to name them.
+TOOL_LABELS = frozenset((
+    "in", "in trang", "in bài", "in bài viết", "bản in", "print", "gửi email", "gửi mail", "gửi bài", "email",
+    "e-mail", "quay lại", "trở về", "trở lại", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ", "share",
+    "facebook", "zalo", "twitter", "tweet", "lưu", "lưu bài", "góp ý", "phản hồi",
+))  # fmt: skip
+_TOOL_DECORATION = re.compile(r"[\s\[\]()|/·•»«-]+")
+
+
+def _tool_rows(body_el) -> list:
+    """Blocks of the body that hold nothing but two or more tool links (`[In trang] [Gửi email] [Quay lại]`)."""
+    rows = []
+    for block in body_el.iter("p", "div", "td", "tr", "ul", "li", "span"):
+        if block is body_el:
+            continue
+        links = [a for a in block.iter("a") if text(a)]
+        if len(links) < 2 or not all(_is_tool_link(a) for a in links):
+            continue
+        rest = text(block)
+        for link in links:
+            rest = rest.replace(text(link), " ", 1)
+        if not _TOOL_DECORATION.sub("", rest):
+            rows.append(block)
+    return rows
+
+
+def _is_tool_link(link) -> bool:
+    href = (link.get("href") or "").strip().lower()
+    if href.startswith(("javascript:", "mailto:")) or "print" in href:
+        return True
+    return _TOOL_DECORATION.sub(" ", text(link)).strip().casefold() in TOOL_LABELS
 
 
 def _dated_links(holder) -> bool:
