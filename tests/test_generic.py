@@ -168,6 +168,20 @@ def test_a_list_of_dated_links_inside_the_body_block_is_left_out():
     assert extract_page(html, URL, profile=EMPTY).article["body_text"] == BODY
 
 
+def test_a_row_of_tool_links_under_the_text_is_left_out():
+    tools = ('<a href="?print=1">[In trang]</a> <a href="mailto:?subject=x">[Gửi email]</a> '
+             '<a href="javascript:history.back()">[Quay lại]</a>')  # fmt: skip
+    html = page(f"<table><tr><td class='tieude'><b>{TITLE}</b></td></tr><tr><td>Cập nhật ngày: 24-05-2024</td></tr>"
+                f"<tr><td>{paragraphs()}</td></tr><tr><td align='right'>{tools}</td></tr></table>")  # fmt: skip
+    assert extract_page(html, URL, profile=EMPTY).article["body_text"] == BODY
+    # Links that are the text's own (a document, a page of the site) stay.
+    kept = page(f"<h1>{TITLE}</h1><div class='ngay'>24/05/2024</div><div class='content'>{paragraphs()}"
+                "<p><a href='/van-ban/kh-1.html'>Kế hoạch 2524/KH-UBND</a>, <a href='/van-ban/qd-2.html'>"
+                "Quyết định 1052/QĐ-UBND</a></p></div>")  # fmt: skip
+    assert extract_page(kept, URL, profile=EMPTY).article["body_text"].endswith(
+        "Kế hoạch 2524/KH-UBND, Quyết định 1052/QĐ-UBND")
+
+
 def _portal_page(article, others, main: str) -> str:
     """A page of another portal around `main`: a banner, a menu, a box of other articles, a footer."""
     box = "".join(f'<li><a href="{o.path}">{html.escape(o.title)}</a> ({o.published[8:10]}/{o.published[5:7]}/'
