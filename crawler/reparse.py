@@ -18,7 +18,7 @@ from .dates import VIETNAM
 from .extract import ParseError, extract_page, is_html
 from .profile import Profile
 from .storage import Archive
-from .warc import StoredResponse, iter_responses, warc_files
+from .warc import StoredResponse, iter_responses, warc_sources
 
 @dataclass
 class ReparseReport:
@@ -35,10 +35,12 @@ def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], No
             profile: Profile | None = None) -> ReparseReport:  # fmt: skip
     """Extract every captured response again into `archive` (with `profile`, or the shipped one).
 
+    `warc_dir` is a folder of WARC files or a WACZ package; the archive may be new: the
+    captures alone rebuild its articles, documents, attachments and references.
     `progress(bytes)` follows the reading.
     """
     report = ReparseReport()
-    sizes = {path.name: path.stat().st_size for path in warc_files(warc_dir)}
+    sizes = {source.name: source.size for source in warc_sources(warc_dir)}
     done_before = {name: sum(size for other, size in sizes.items() if other < name) for name in sizes}
     aliases: dict[str, tuple[dict, str]] = {}
     stored: set[str] = set()
@@ -50,6 +52,8 @@ def reparse(archive: Archive, warc_dir: str | Path, progress: Callable[[int], No
             continue  # robots.txt is captured for the record, but it is no page of the site
         fetched = _local(response.date)
         content_type = _header(response, "Content-Type")
+        if (content_type or "").lower().startswith("image/"):
+            continue  # an image of an article: kept in the captures, no attachment
         if not is_html(content_type, response.body):
             archive.save_attachment_file(file_record(response.url, response.body, content_type, fetched, response.status))
             report.attachments += 1

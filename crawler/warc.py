@@ -18,11 +18,14 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -224,14 +227,52 @@ def warc_files(folder: str | Path) -> list[Path]:
     return sorted(Path(folder).glob("*.warc.gz"))
 
 
-def iter_responses(folder: str | Path, on_error=None) -> Iterator[StoredResponse]:
-    """Every response record of the folder's WARC files, in the order they were written.
+@dataclass(frozen=True)
+class WarcSource:
+    """One WARC file to read: in a folder, or inside a WACZ package."""
+
+    name: str
+    size: int
+    open: Callable[[ExitStack], BinaryIO]  # opens it, closed with the stack
+
+
+def warc_sources(path: str | Path) -> list[WarcSource]:
+    """The WARC files of a folder, or those a WACZ package (`.wacz`) holds, oldest first.
+
+    A WACZ is a ZIP whose `archive/` holds the crawl's WARC files: a researcher given only
+    the package reads the same captures as from the folder.
+    """
+    path = Path(path)
+    if not (path.is_file() and path.suffix.lower() == ".wacz"):
+        return [WarcSource(file.name, file.stat().st_size, lambda stack, file=file: stack.enter_context(open(file, "rb")))
+                for file in warc_files(path)]  # fmt: skip
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = sorted((info for info in package.infolist()
+                              if info.filename.startswith("archive/") and info.filename.endswith((".warc.gz", ".warc"))),
+                             key=lambda info: info.filename)  # fmt: skip
+    except (zipfile.BadZipFile, OSError):
+        return []
+
+    def opener(member: str) -> Callable[[ExitStack], BinaryIO]:
+        def open_member(stack: ExitStack) -> BinaryIO:
+            return stack.enter_context(stack.enter_context(zipfile.ZipFile(path)).open(member))
+
+        return open_member
+
+    return [WarcSource(PurePosixPath(m.filename).name, m.file_size, opener(m.filename)) for m in members]
+
+
+def iter_responses(source: str | Path, on_error=None) -> Iterator[StoredResponse]:
+    """Every response record of a folder's WARC files (or a WACZ package's), in the order they were written.
 
     A file cut short (a crash while writing) ends early; `on_error(file, message)` hears of it.
     """
-    for path in warc_files(folder):
+    for warc in warc_sources(source):
+        path = PurePosixPath(warc.name)
         try:
-            with open(path, "rb") as stream:
+            with ExitStack() as stack:
+                stream = warc.open(stack)
                 records = ArchiveIterator(stream)
                 for record in records:
                     if record.rec_type != "response" or record.http_headers is None:
@@ -246,7 +287,7 @@ def iter_responses(folder: str | Path, on_error=None) -> Iterator[StoredResponse
                         warc_file=path.name,
                         warc_offset=records.get_record_offset(),
                     )
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
             if on_error:
                 on_error(path.name, " ".join(str(error).split()) or type(error).__name__)
 

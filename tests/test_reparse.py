@@ -55,3 +55,34 @@ def test_reparse_without_captures_is_one_line(tmp_path):
     Archive(tmp_path / "empty.db").close()
     result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "empty.db"), "--warc-dir", str(tmp_path / "none")])
     assert result.exit_code == 1 and result.output.startswith("Error: no WARC files in")
+
+
+ARTICLES = f"SELECT {', '.join(ARTICLE_FIELDS)} FROM articles"
+
+
+def test_the_captures_alone_build_a_new_archive(crawled, tmp_path):
+    new = tmp_path / "sub" / "new.db"  # neither the file nor its folder exists
+    folder = str(crawled.db_path.parent / "archive" / "warc")
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(new), "--warc-dir", folder])
+    assert result.exit_code == 0, result.output
+    assert rows(new, ARTICLES) == rows(crawled.db_path, ARTICLES)
+
+
+def test_a_wacz_package_alone_rebuilds_the_same_articles(crawled, tmp_path):
+    package = tmp_path / "crawl.wacz"
+    folder = str(crawled.db_path.parent / "archive" / "warc")
+    made = CliRunner().invoke(cli, ["export", "--wacz", str(package), "--db", str(crawled.db_path), "--warc-dir", folder])
+    assert made.exit_code == 0, made.output
+    new = tmp_path / "from-wacz.db"
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(new), "--wacz", str(package)])
+    assert result.exit_code == 0, result.output
+    assert rows(new, ARTICLES) == rows(crawled.db_path, ARTICLES)
+    assert rows(new, "SELECT source_url, field, number FROM legal_refs") == rows(
+        crawled.db_path, "SELECT source_url, field, number FROM legal_refs")  # fmt: skip
+
+
+def test_a_file_that_is_no_wacz_is_one_line(tmp_path):
+    bogus = tmp_path / "bogus.wacz"
+    bogus.write_bytes(b"not a zip")
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "x.db"), "--wacz", str(bogus)])
+    assert result.exit_code == 1 and result.output.startswith(f"Error: no WARC files in {bogus}")
