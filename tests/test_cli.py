@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,11 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from crawler import __version__
 from crawler.cli import cli
 from crawler.storage import Archive
+
+from .conftest import run_scrapy_crawl
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
 
@@ -21,7 +25,8 @@ SNAPSHOT = Path(__file__).parent / "fixtures" / "snapshot"
 def run(*args: str) -> subprocess.CompletedProcess:
     """The installed console script, as a researcher types it."""
     script = Path(sys.executable).with_name("cchc-archive")
-    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=600)
+    env = {name: value for name, value in os.environ.items() if name != "CCHC_CONTACT"}  # as on a fresh machine
+    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=600, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +45,35 @@ def test_crawl_command_crawls_and_summarises(replica_server, tmp_path):
     assert "Traceback" not in result.stderr
     stats = json.loads(run("stats", "--db", str(db), "--json").stdout)
     assert stats["articles"] > 0 and stats["crawls"][0]["finished"]
+
+
+def _agents_of(server, since: int) -> set[str]:
+    return {headers.get("User-Agent") for _method, _path, headers in list(server.requests)[since:]}
+
+
+def test_the_crawler_introduces_itself_with_the_contact_given(replica_server, tmp_path):
+    since = len(replica_server.requests)
+    result = run("crawl", "--start-url", replica_server.url + "/", "--db", str(tmp_path / "a.db"), "--delay", "0",
+                 "--max-pages", "3", "--contact", "researcher@example.org")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _agents_of(replica_server, since) == {
+        f"cchc-archive/{__version__} (research archive of cchc.laichau.gov.vn; contact: researcher@example.org)"}
+    assert "names no contact" not in result.stderr
+    # Plain Scrapy takes it as a setting.
+    since = len(replica_server.requests)
+    scrapy = run_scrapy_crawl(replica_server.url + "/", tmp_path / "b.db", "-s", "CONTACT=https://example.org/me",
+                              "-s", "CLOSESPIDER_PAGECOUNT=3")  # fmt: skip
+    assert scrapy.returncode == 0, scrapy.stderr[-2000:]
+    assert {agent.split("contact: ")[-1] for agent in _agents_of(replica_server, since)} == {"https://example.org/me)"}
+
+
+def test_without_a_contact_the_crawl_says_once_how_to_add_one(replica_server, tmp_path):
+    since = len(replica_server.requests)
+    result = run("crawl", "--start-url", replica_server.url + "/", "--db", str(tmp_path / "a.db"), "--delay", "0",
+                 "--max-pages", "3")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("The User-Agent names no contact: add one with --contact") == 1
+    assert _agents_of(replica_server, since) == {f"cchc-archive/{__version__} (research archive of cchc.laichau.gov.vn)"}
 
 
 def test_crawl_of_unreachable_start_url_is_one_line(tmp_path):
