@@ -154,12 +154,11 @@ def database_bytes(db_path: Path) -> int:
 
 
 def matches(archive, query: str) -> int:
-    """How many articles the query matches (to tell rare queries from common ones)."""
-    try:
-        return archive.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (query,)).fetchone()[0]
-    except sqlite3.OperationalError:  # punctuation: search() quotes each word, so do the same
-        quoted = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-        return archive.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (quoted,)).fetchone()[0]
+    """How many articles the query matches (to tell rare queries from common ones), as search matches them."""
+    from crawler.storage import plan_search
+
+    match = plan_search(query).match
+    return archive.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
 
 
 def time_queries(db_path: Path, repeats: int, verbose: bool = True) -> list[float]:

@@ -85,13 +85,16 @@ def cli() -> None:
 @click.option("--refresh-after", type=click.FloatRange(min=0), default=30, show_default=True,
               help="Days: pages archived more recently are not requested again (0: revalidate all).")
 @click.option("--full", is_flag=True, help="Walk every page of every listing, even those with nothing new.")
+@click.option("--contact", default=None, metavar="EMAIL_OR_URL", envvar="CCHC_CONTACT", show_envvar=True,
+              help="Who runs the crawl, written into the User-Agent so the site's administrators can reach you.")
+@click.option("--no-images", is_flag=True, help="Do not fetch the images of article bodies (FETCH_IMAGES=0).")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.option("--progress-every", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
               metavar="SECONDS", help="Off a terminal, a line of progress this often (on one: a live line).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, and only errors from the log: errors and the summary.")
 def crawl(start_url: str | None, db_path: str, profile_path: str | None, delay: float | None, max_pages: int | None,
           warc_dir: str | None, refresh_after: float, full: bool, log_level: str, progress_every: float,
-          quiet: bool) -> None:  # fmt: skip
+          quiet: bool, no_images: bool, contact: str | None) -> None:  # fmt: skip
     """Crawl the portal (or a replica) into the archive, then print a summary.
 
     While it runs, a line on stderr says how it goes: rewritten in place on a terminal,
@@ -110,7 +113,8 @@ def crawl(start_url: str | None, db_path: str, profile_path: str | None, delay: 
     try:
         record = run_crawl(start_url, db_path, delay=delay, max_pages=max_pages, warc_dir=warc_dir,
                            refresh_after=refresh_after, full=full, log_level=log_level, profile=profile_path,
-                           progress="none" if quiet else "auto", progress_every=progress_every)  # fmt: skip
+                           progress="none" if quiet else "auto", progress_every=progress_every,
+                           fetch_images=not no_images, contact=contact)  # fmt: skip
     except ArchiveError as error:
         raise click.ClickException(str(error)) from None
     print_crawl_summary(record, db_path)
@@ -188,9 +192,9 @@ def extract(sources: tuple[str, ...], profile_path: str | None, as_json: bool) -
 def read_source(source: str) -> tuple[bytes, str, str | None]:
     """A page's bytes, URL and Content-Type, from a file or by one polite GET."""
     if source.startswith(("http://", "https://")):
-        from .settings import USER_AGENT
+        from .settings import user_agent
 
-        request = urllib.request.Request(source, headers={"User-Agent": USER_AGENT})
+        request = urllib.request.Request(source, headers={"User-Agent": user_agent(os.environ.get("CCHC_CONTACT"))})
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.read(), response.geturl(), response.headers.get("Content-Type")
     path = Path(source)
@@ -324,23 +328,33 @@ def demo(db_path: str, articles: int, port: int) -> None:
 
 
 @cli.command()
-@db_option(must_exist=True)
+@db_option(must_exist=False)
 @warc_dir_option
+@click.option("--wacz", "wacz_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Read the captures from this WACZ package instead of a folder.")
 @profile_option
-def reparse(db_path: str, warc_dir: str | None, profile_path: str | None) -> None:
-    """Rebuild articles, links, images and attachments from the WARC captures, offline."""
+def reparse(db_path: str, warc_dir: str | None, wacz_file: str | None, profile_path: str | None) -> None:
+    """Rebuild articles, documents, links, images, attachments and references from the captures, offline.
+
+    The archive need not exist: `reparse --db new.db --warc-dir DIR` (or `--wacz crawl.wacz`)
+    builds a new one from the captures alone.
+    """
     profile = open_profile(profile_path)
     from .middlewares import default_warc_dir
     from .reparse import reparse as rebuild
-    from .warc import warc_files
+    from .warc import warc_sources
 
-    folder = Path(warc_dir) if warc_dir else default_warc_dir(db_path)
-    files = warc_files(folder)
+    if warc_dir and wacz_file:
+        raise click.UsageError("give --warc-dir or --wacz, not both")
+    source = Path(wacz_file or warc_dir or default_warc_dir(db_path))
+    files = warc_sources(source)
     if not files:
-        raise click.ClickException(f"no WARC files in {folder}")
-    with open_archive(db_path) as archive, click.progressbar(
-        length=sum(path.stat().st_size for path in files), label="Reparsing", file=sys.stderr
-    ) as bar:
+        raise click.ClickException(f"no WARC files in {source}")
+    try:
+        archive = Archive(db_path)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+    with archive, click.progressbar(length=sum(f.size for f in files), label="Reparsing", file=sys.stderr) as bar:
         done = 0
 
         def advance(position: int) -> None:
@@ -348,7 +362,7 @@ def reparse(db_path: str, warc_dir: str | None, profile_path: str | None) -> Non
             bar.update(max(0, position - done))
             done = max(done, position)
 
-        report = rebuild(archive, folder, progress=advance, profile=profile)
+        report = rebuild(archive, source, progress=advance, profile=profile)
     click.echo(f"{report.responses} responses read, {report.articles} articles, {report.documents} documents and "
                f"{report.attachments} attachments rebuilt")
     for error in report.errors[:20]:
@@ -393,7 +407,7 @@ def profile_suggest(db_path: str, warc_dir: str | None) -> None:
 @json_option("The versions as a JSON list.")
 def history(url: str, db_path: str, as_json: bool) -> None:
     """The archived versions of an article, with a diff of its text between versions."""
-    import difflib
+    from .reading import revision_diff  # the diff an article's page in Datasette shows too
 
     with open_archive(db_path) as archive:
         versions = archive.history(url)
@@ -406,11 +420,8 @@ def history(url: str, db_path: str, as_json: bool) -> None:
     for number, version in enumerate(versions, 1):
         click.echo(f"Version {number}: fetched {version['fetched']}  sha256 {version['content_sha256'][:12]}  {version['title']}")
         if previous is not None:
-            diff = difflib.unified_diff(
-                (previous["body_text"] or "").splitlines(), (version["body_text"] or "").splitlines(),
-                f"version {number - 1}", f"version {number}", lineterm="",
-            )  # fmt: skip
-            for line in diff:
+            for line in revision_diff(previous["body_text"], version["body_text"],
+                                      f"version {number - 1}", f"version {number}"):  # fmt: skip
                 click.echo(f"  {line}")
         previous = version
 
@@ -419,12 +430,13 @@ def history(url: str, db_path: str, as_json: bool) -> None:
 @db_option(must_exist=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8001, show_default=True, help="Port to listen on; 0 picks a free one.")
-def serve_command(db_path: str, host: str, port: int) -> None:
+@warc_dir_option
+def serve_command(db_path: str, host: str, port: int, warc_dir: str | None) -> None:
     """Browse the archive in Datasette: described, searchable, faceted, charted, read-only."""
     from .serve import ServeError, serve  # Datasette loads only for this command
 
     try:
-        serve(db_path, host=host, port=port)
+        serve(db_path, host=host, port=port, warc_dir=warc_dir)
     except (ArchiveError, ServeError) as error:
         raise click.ClickException(str(error)) from None
 

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 # Crawl settings worth keeping with each crawl, to know later how it was made.
 RECORDED_SETTINGS = (
     "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS_PER_DOMAIN",
-    "CLOSESPIDER_PAGECOUNT", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "WARC_DIR",
+    "CLOSESPIDER_PAGECOUNT", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "WARC_DIR", "FETCH_IMAGES", "CONTACT",
 )  # fmt: skip
 # Close reasons after which the crawl is done; any other (Ctrl-C: "shutdown") leaves it
 # unfinished, and the same command resumes it.

@@ -18,16 +18,21 @@ class CrawlError(ArchiveError):
 
 def crawl_settings(db_path: str | Path, *, delay: float | None = None, max_pages: int | None = None,
                    warc_dir: str | Path | None = None, log_level: str = "WARNING", progress: str | None = None,
-                   progress_every: float | None = None, overrides: dict | None = None) -> Settings:  # fmt: skip
+                   progress_every: float | None = None, fetch_images: bool = True, contact: str | None = None,
+                   overrides: dict | None = None) -> Settings:  # fmt: skip
     """The project's settings (`crawler.settings`) with the command line's choices on top.
 
     `progress` is how the crawl shows its counts as it goes (crawler.progress.MODES: `auto`
     is a live line on a terminal, a plain line every `progress_every` seconds elsewhere).
+    `fetch_images` False leaves the images of article bodies unfetched (FETCH_IMAGES).
+    `contact` (an e-mail address or a web page) goes into the User-Agent (CONTACT).
     """
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    if contact:
+        settings.set("CONTACT", contact, priority="cmdline")
     if progress:
         settings.set("PROGRESS", progress, priority="cmdline")
     if progress_every:
@@ -41,6 +46,8 @@ def crawl_settings(db_path: str | Path, *, delay: float | None = None, max_pages
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
     if warc_dir:
         settings.set("WARC_DIR", str(warc_dir), priority="cmdline")
+    if not fetch_images:
+        settings.set("FETCH_IMAGES", False, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings

@@ -106,7 +106,7 @@ def load_metadata(database: str) -> dict:
 
 
 # The project's Datasette plugins: this module, and one module per part of the reading room.
-PLUGIN_MODULES: tuple[str, ...] = (__name__,)
+PLUGIN_MODULES: tuple[str, ...] = (__name__, "crawler.captures", "crawler.reading", "crawler.searching")
 
 
 def _register_plugin() -> None:
@@ -119,8 +119,11 @@ def _register_plugin() -> None:
             pm.register(module, name="cchc-archive" if name == __name__ else name.rsplit(".", 1)[-1])
 
 
-def make_datasette(db_path: str | Path) -> Datasette:
-    """A Datasette on the archive at `db_path`, with the project's metadata and plugin."""
+def make_datasette(db_path: str | Path, warc_dir: str | Path | None = None) -> Datasette:
+    """A Datasette on the archive at `db_path`, with the project's metadata and plugin.
+
+    `warc_dir`: the folder of the WARC captures, when not `archive/warc` beside the database.
+    """
     _register_plugin()
     # Datasette prints a traceback with every local variable for each 404 or malformed
     # search when `rich` is importable (it is, through py-wacz); the page already tells the
@@ -128,9 +131,13 @@ def make_datasette(db_path: str | Path) -> Datasette:
     import datasette.handle_exception as datasette_errors  # after datasette.app: it imports the plugins
 
     datasette_errors.rich = None
+    metadata = load_metadata(database_name(db_path))
+    if warc_dir:
+        # Resolved now: the captures are read relative to where the command was run (crawler.captures).
+        metadata["plugins"]["cchc-archive"]["warc_dir"] = str(Path(warc_dir).resolve())
     return Datasette(
         [str(db_path)],
-        metadata=load_metadata(database_name(db_path)),
+        metadata=metadata,
         settings=SETTINGS,
         static_mounts=[(STATIC_MOUNT, str(CONFIG_DIR / "static"))],
         template_dir=str(CONFIG_DIR / "templates"),
@@ -151,15 +158,15 @@ def _listen(host: str, port: int) -> socket.socket:
         raise ServeError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Serve the archive with Datasette until interrupted (port 0 picks a free port)."""
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: str | Path | None = None) -> None:
+    """Serve the archive with Datasette until interrupted (port 0 picks a free port); `warc_dir` as make_datasette's."""
     import uvicorn  # a dependency of Datasette; needed only here
 
     # Opening the archive checks it exists and brings an older one's schema up to date
     # (the year column), before Datasette opens it read-only.
     with Archive(db_path, must_exist=True):
         pass
-    datasette = make_datasette(db_path)
+    datasette = make_datasette(db_path, warc_dir=warc_dir)
     # Bound here, so a taken port is one clear line and port 0 tells its real number.
     sock = _listen(host, port)
     bound_host, bound_port = sock.getsockname()[:2]

@@ -4,14 +4,27 @@
 module directly, so the two run the same crawl.
 """
 
+import os
+
 from crawler import __version__
 
 BOT_NAME = "cchc-archive"
-PROJECT_URL = "https://github.com/cchc-archive/cchc-archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-USER_AGENT = f"cchc-archive/{__version__} (research archive of cchc.laichau.gov.vn; +{PROJECT_URL})"
+
+def user_agent(contact: str | None = None) -> str:
+    """The crawler's User-Agent: what it is, and how the site's administrators reach whoever runs it."""
+    about = "research archive of cchc.laichau.gov.vn"
+    return f"cchc-archive/{__version__} ({about}; contact: {contact.strip()})" if contact else \
+        f"cchc-archive/{__version__} ({about})"
+
+
+# Who runs the crawl (an e-mail address or a web page), written into the User-Agent so
+# that a site's administrators can reach them: `cchc-archive crawl --contact`,
+# `scrapy crawl cchc -s CONTACT=…`, or the environment variable CCHC_CONTACT.
+CONTACT = os.environ.get("CCHC_CONTACT") or None
+USER_AGENT = user_agent(CONTACT)
 
 # Politeness: robots.txt, one request at a time per host, at least a second apart,
 # slower still when the server slows down.
@@ -60,6 +73,9 @@ RETRY_AFTER_MAX = 120  # seconds: a longer wait is cut to this
 WARC_DIR = None  # default: archive/warc/ beside ARCHIVE_DB
 WARC_MAX_BYTES = 1024**3
 ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
+# The images of article bodies (on the crawl's host, as politely as pages), so that the
+# archive shows an article without the site; `-s FETCH_IMAGES=0` leaves them out.
+FETCH_IMAGES = True
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -5,11 +5,13 @@ references in `crawler.references`, called from here. The schema is created with
 so that a plain `datasette archive.db` finds the FTS table (via its `content=` option)
 and offers `?_search=` on `articles`.
 
-Vietnamese search: the FTS5 tokenizer `unicode61 remove_diacritics 2` strips tone marks
-but keeps đ/Đ as a letter of its own, so "dang bo" would not find "Đảng bộ". Each
-article therefore also stores `search_folded` = fold(title + body), which is indexed
-alongside the original columns: queries with diacritics match the original text,
-queries without them match the folded copy.
+Vietnamese search: a reader who types diacritics means them, one who does not may mean any
+of them. The FTS5 tokenizer `unicode61 remove_diacritics 0` keeps every diacritic (case is
+still ignored), so "Đảng" and "đang" are different words in title, body_text and
+attachment_text; each article also stores `search_folded` = fold(title + body + attachments)
+(lower case, no diacritics, đ → d), indexed in the same FTS table. A query with diacritics
+is matched against the three text columns, as written; one without against the folded copy,
+where "dang bo" finds "Đảng bộ", "đang … bộ" and "dạng bố" alike (see `plan_search`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import os
 import re
 import socket
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +37,7 @@ from crawler import references
 from crawler.dates import now
 from crawler.text import fold, nfc
 
-__all__ = ["Archive", "ArchiveError", "ArchiveNotFound", "SearchError"]
+__all__ = ["Archive", "ArchiveError", "ArchiveNotFound", "SearchError", "SearchPlan", "has_diacritics", "plan_search"]
 
 
 class ArchiveError(Exception):
@@ -45,7 +49,11 @@ class ArchiveNotFound(ArchiveError):
 
 
 class SearchError(ArchiveError):
-    """The search query is empty or not valid FTS5 syntax."""
+    """The search query is empty or not valid FTS5 syntax; `reason` is then FTS5's own message."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 # --- schema ------------------------------------------------------------------------
@@ -143,7 +151,25 @@ _CRAWL_COLUMNS: dict[str, type] = {
 # updated in the last hour (a running crawl updates it every few seconds).
 _CRAWL_STALE_SECONDS = 3600
 _FTS_COLUMNS = ["title", "body_text", "attachment_text", "search_folded"]
-_FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+# Diacritics kept: a query with them matches only those (case is still folded).
+_FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+_FTS_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")
+
+
+@lru_cache(maxsize=1)
+def _fts_definition() -> tuple[str, ...]:
+    """The statements creating articles_fts and its triggers, exactly as a new archive has them."""
+    scratch = sqlite_utils.Database(memory=True)
+    scratch["articles"].create(_ARTICLE_COLUMNS, pk="id")
+    scratch["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE)
+    names = ("articles_fts", *_FTS_TRIGGERS)
+    sql = dict(scratch.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE name IN ({', '.join('?' for _ in names)})", names
+    ).fetchall())  # fmt: skip
+    scratch.close()
+    return tuple(sql[name] for name in names)
+
 
 # Article dict key -> links.kind.
 _LINK_KINDS = {"related": "related", "latest": "latest", "body_links": "body", "nav_links": "nav"}
@@ -177,7 +203,9 @@ _ATTACHMENT_FILE_UPSERT = _upsert_sql(
 # (so not "_" either, which \w would include).
 _TOKEN = r"[^\W_]"
 _QUERY_TERM = re.compile(rf"({_TOKEN}+)(\*?)")
+_BAREWORD = re.compile(rf"{_TOKEN}+\*?")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_COLUMN_SET = re.compile(r"-?\{[^}]*\}")
 # Characters that only make sense as FTS5 syntax; a query using them (or an uppercase
 # operator) is an explicit advanced query whose syntax errors are the user's to fix.
 _ADVANCED_CHARS = frozenset('"(){}')
@@ -295,9 +323,131 @@ def _as_phrase(query: str) -> str:
     return '"' + " ".join(query.replace('"', " ").split()) + '"'
 
 
-def _query_terms(query: str, *, plain: bool) -> list[tuple[str, bool]]:
-    """Folded (term, is_prefix) pairs to highlight; operators and column names skipped."""
+# Where a query is matched: the text as written, or its folded copy.
+WRITTEN_COLUMNS = "{title body_text attachment_text}"
+FOLDED_COLUMN = "search_folded"
+# Matches no article, and is valid FTS5: what an empty or wordless query stands for in SQL.
+MATCH_NOTHING = '""'
+
+
+def has_diacritics(query: str) -> bool:
+    """True when `query` has a letter with a diacritic (đ among them): it is then matched as written."""
+    lowered = query.lower()
+    return fold(lowered) != lowered
+
+
+def _names_columns(query: str) -> bool:
+    """True when the query picks its own columns (`title:…`, `{title body_text}:…`) outside quotes."""
+    quoted = False
+    for char in query:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in ":{":
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How one query is matched: the FTS5 expressions that `Archive.search` and Datasette run.
+
+    `match` selects the articles; `phrase`, for a plain query of several words, the ones
+    holding them side by side, which come first. `written` tells whether the query is
+    matched as written (it has diacritics) or in every form (the folded copy); `own_columns`
+    whether it names its columns itself. `note` says why an advanced query that is not valid
+    FTS5 was read as plain words instead.
+    """
+
+    query: str
+    written: bool
+    match: str
+    phrase: str | None
+    advanced: bool
+    quoted: bool
+    own_columns: bool
+    note: str | None = None
+
+
+_checker = threading.local()
+
+
+@lru_cache(maxsize=1024)
+def _syntax_error(expression: str) -> str | None:
+    """FTS5's own message if `expression` is not a valid query of articles_fts, else None."""
+    conn = getattr(_checker, "conn", None)
+    if conn is None:
+        # An empty table of the same columns: FTS5 parses the query (column names included)
+        # before it reads a row.
+        conn = _checker.conn = sqlite3.connect(":memory:")
+        conn.execute(f"CREATE VIRTUAL TABLE t USING fts5({', '.join(_FTS_COLUMNS)}, tokenize='{_FTS_TOKENIZE}')")
+    try:
+        conn.execute("SELECT 1 FROM t WHERE t MATCH ?", (expression,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        return _one_line(str(exc))
+    return None
+
+
+def plan_search(query: str, *, lenient: bool = False) -> SearchPlan:
+    """The FTS5 expressions for a reader's query; SearchError if it is empty or invalid.
+
+    With diacritics anywhere in it, the query is matched against title, body_text and
+    attachment_text as written (case ignored): `Đảng bộ` finds neither "đang … bộ" nor
+    "dang bo". Without, against the folded copy, so every form matches. A query naming its
+    own columns (`title:Đảng`) is run as it is. Plain words with punctuation (2524/KH-UBND,
+    19-NQ/TW) are quoted, each the phrase of its tokens; an advanced query (quotes,
+    parentheses, AND/OR/NOT/NEAR) that is not valid FTS5 raises SearchError, or with
+    `lenient` is read as its words, `note` saying so.
+    """
+    query = nfc(query or "").strip()
+    if not query:
+        raise SearchError("empty search query")
+    written = has_diacritics(query)
+    advanced = _is_advanced(query)
+    note = None
+    own_columns = _names_columns(query)
+    match = query if own_columns else _in_columns(query, query, written, plain=False)
+    error = _syntax_error(query) or _syntax_error(match)
+    quoted = error is not None
+    if quoted:
+        if advanced and not lenient:
+            raise SearchError(f'invalid search query "{_one_line(query)}": {error}', error)
+        words = _quote_terms(query)
+        if not words:
+            raise SearchError(f'search query "{_one_line(query)}" has no words')
+        if advanced:
+            note = f"not valid search syntax ({error}): its words were searched for instead"
+        match, own_columns = _in_columns(words, query, written, plain=True), False
+    # Side by side, the words are in one column: as written if one of them has diacritics
+    # (the folded copy has none), else the folded copy, where any form written so is too.
+    phrase = _as_phrase(query) if not advanced and len(query.split()) > 1 and not own_columns else None
+    return SearchPlan(query, written, match, phrase, advanced, quoted, own_columns, note)
+
+
+def _in_columns(expression: str, query: str, written: bool, *, plain: bool) -> str:
+    """`expression` limited to the columns `query` is matched in, where that changes what it matches.
+
+    The folded copy holds every word of the text in its folded form, and only those: a query
+    without diacritics matches the same articles in every column as in the folded copy alone,
+    and a word with diacritics occurs only as written. Only a query mixing both (`Lai Châu`)
+    must keep its bare words (`lai`) out of the folded copy, where "lại" would match them.
+    FTS5 checks the column of every position it reads under a column filter, so a plain
+    query filters its bare words alone: `({title body_text attachment_text} : "Lai") AND "Châu"`.
+    """
+    if not written or all(has_diacritics(term) for term, _ in _query_terms(query, plain=plain, written=True)):
+        return expression
+    words = query.split()
+    if not _is_advanced(query) and (plain or all(_BAREWORD.fullmatch(word) for word in words)):
+        parts = [(word, quoted) for word in words if (quoted := _quote_terms(word))]
+        return " AND ".join(quoted if has_diacritics(word) else f"({WRITTEN_COLUMNS} : {quoted})"
+                            for word, quoted in parts)  # fmt: skip
+    return f"{WRITTEN_COLUMNS} : ({expression})"
+
+
+def _query_terms(query: str, *, plain: bool, written: bool = False) -> list[tuple[str, bool]]:
+    """(term, is_prefix) pairs to highlight, folded or, `written`, lower case; operators and column names skipped."""
     terms: dict[tuple[str, bool], None] = {}
+    if not plain:
+        query = _COLUMN_SET.sub(" ", query)  # {title body_text}: names columns, not words
     for match in _QUERY_TERM.finditer(query):
         word = match.group(1)
         if not plain:
@@ -305,8 +455,16 @@ def _query_terms(query: str, *, plain: bool) -> list[tuple[str, bool]]:
                 continue
             if query[match.end() : match.end() + 1] == ":":  # column filter "title:"
                 continue
-        terms[(fold(word), bool(match.group(2)))] = None
+        terms[(_lower(word) if written else fold(word), bool(match.group(2)))] = None
     return list(terms)
+
+
+def _lower(text: str) -> str:
+    """`text` in lower case, one character for one, so offsets in it are offsets in `text`."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # lower() only ever lengthens (İ → i̇), so the same length aligns
+        return lowered
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
 
 
 @lru_cache(maxsize=256)
@@ -320,13 +478,13 @@ def _terms_pattern(terms: tuple[tuple[str, bool], ...]) -> re.Pattern:
     return re.compile(rf"(?<!{_TOKEN})(?:{'|'.join(alternatives)})(?!{_TOKEN})")
 
 
-def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int]]:
-    """Spans of `text` whose folded form matches a term, merged across short gaps."""
+def _match_spans(text: str, terms: list[tuple[str, bool]], written: bool = False) -> list[tuple[int, int]]:
+    """Spans of `text` whose folded (`written`: lower-case) form matches a term, merged across short gaps."""
     if not terms or not text:
         return []
-    # fold() maps one character to one, so offsets in the folded text are offsets in text.
+    # fold() and _lower() map one character to one, so offsets in their text are offsets in text.
     spans: list[tuple[int, int]] = []
-    for match in _terms_pattern(tuple(terms)).finditer(fold(text)):
+    for match in _terms_pattern(tuple(terms)).finditer(_lower(text) if written else fold(text)):
         start, end = match.span()
         if spans and _MERGE_GAP.fullmatch(text[spans[-1][1] : start]):
             spans[-1] = (spans[-1][0], end)
@@ -335,10 +493,10 @@ def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, in
     return spans
 
 
-def _terms_found(text: str, terms: list[tuple[str, bool]]) -> int:
-    """How many of the query's terms occur in `text` (diacritics and case ignored)."""
-    folded = fold(text or "")
-    return sum(1 for term in terms if _terms_pattern((term,)).search(folded))
+def _terms_found(text: str, terms: list[tuple[str, bool]], written: bool = False) -> int:
+    """How many of the query's terms occur in `text` (case ignored; diacritics too unless `written`)."""
+    seen = _lower(text or "") if written else fold(text or "")
+    return sum(1 for term in terms if _terms_pattern((term,)).search(seen))
 
 
 def _snippet(text: str, spans: list[tuple[int, int]], start: str, end: str) -> str:
@@ -403,6 +561,8 @@ class Archive:
         db["articles"].create_index(["content_sha256"], if_not_exists=True)
         if not db["articles_fts"].exists():
             db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE)
+        elif " ".join(db["articles_fts"].schema.split()) != " ".join(_fts_definition()[0].split()):
+            self._rebuild_fts()
         db["pages"].create(_PAGE_COLUMNS, pk="url", if_not_exists=True)
         db["links"].create(
             _LINK_COLUMNS, not_null={"from_url", "to_url", "kind"}, if_not_exists=True
@@ -444,6 +604,21 @@ class Archive:
                     "UPDATE articles SET year = CAST(substr(published, 1, 4) AS INTEGER) "
                     "WHERE published GLOB '[0-9][0-9][0-9][0-9]*'"
                 )
+
+    def _rebuild_fts(self) -> None:
+        """Index an older archive's articles again, as a new archive indexes them, in one transaction.
+
+        Older archives folded tone marks in the index (`remove_diacritics 2`), so `Đảng bộ`
+        also found "đang bộ". The table and its triggers are made again exactly as a new
+        archive has them, then filled from `articles`; a crash leaves the old index whole.
+        """
+        with self._transaction() as conn:
+            for trigger in _FTS_TRIGGERS:
+                conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            conn.execute("DROP TABLE articles_fts")
+            for statement in _fts_definition():
+                conn.execute(statement)
+            conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -812,51 +987,38 @@ class Archive:
     def search(
         self, query: str, limit: int = 20, *, start: str = "[", end: str = "]"
     ) -> list[dict]:
-        """Full-text search, best first; snippets mark matches with `start`/`end`."""
-        query = nfc(query or "").strip()
-        if not query:
-            raise SearchError("empty search query")
+        """Full-text search, best first; snippets mark matches with `start`/`end`.
+
+        A query with diacritics matches them as written, one without matches every form
+        (see `plan_search`); articles holding the words side by side come first.
+        """
+        plan = plan_search(query)
         if limit < 1:
             raise SearchError(f"search limit must be at least 1, not {limit}")
-        side_by_side_first = not _is_advanced(query) and len(query.split()) > 1
-        sql = _SEARCH_ADJACENT_FIRST_SQL if side_by_side_first else _SEARCH_SQL
-        params = {"query": query, "phrase": _as_phrase(query), "limit": limit, "candidates": SEARCH_CANDIDATES}
-        plain = False
+        sql = _SEARCH_ADJACENT_FIRST_SQL if plan.phrase else _SEARCH_SQL
+        params = {"query": plan.match, "phrase": plan.phrase, "limit": limit, "candidates": SEARCH_CANDIDATES}
         try:
             rows = self.db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if _is_advanced(query):
-                raise SearchError(
-                    f'invalid search query "{_one_line(query)}": {_one_line(str(exc))}'
-                ) from exc
-            # Plain words with punctuation (2524/KH-UBND, 19-NQ/TW, a:b) are not valid
-            # FTS5; quoted, each becomes the phrase of its tokens.
-            quoted = _quote_terms(query)
-            if not quoted:
-                raise SearchError(f'search query "{_one_line(query)}" has no words') from exc
-            plain = True
-            try:
-                rows = self.db.execute(sql, params | {"query": quoted}).fetchall()
-            except sqlite3.OperationalError as exc2:  # pragma: no cover - defensive
-                raise SearchError(
-                    f'invalid search query "{_one_line(query)}": {_one_line(str(exc2))}'
-                ) from exc2
-        terms = _query_terms(query, plain=plain)
+        except sqlite3.OperationalError as exc:  # pragma: no cover - plan_search checked the syntax
+            raise SearchError(f'invalid search query "{_one_line(plan.query)}": {_one_line(str(exc))}') from exc
+        written = plan.written
+        terms = _query_terms(plan.query, plain=plan.quoted, written=written)
         results = []
         for url, title, published, category, body_text, rank in rows:
             body = nfc(body_text or "")
             title_text = nfc(title or "")
-            spans = _match_spans(body, terms)
+            spans = _match_spans(body, terms, written)
             attachment = None
-            in_body = _terms_found(body, terms)
-            found = self._matching_attachment(url, terms) if in_body < len(terms) else None
-            if found and _terms_found(found[1], terms) > max(in_body, _terms_found(title_text, terms)):
+            in_body = _terms_found(body, terms, written)
+            found = self._matching_attachment(url, terms, written) if in_body < len(terms) else None
+            in_title = _terms_found(title_text, terms, written)
+            if found and _terms_found(found[1], terms, written) > max(in_body, in_title):
                 # The query is in an attached file more than in the article: say which, quote it.
                 attachment, text, file_spans = found
                 snippet = _snippet(text, file_spans, start, end)
             elif spans:
                 snippet = _snippet(body, spans, start, end)
-            elif title_spans := _match_spans(title_text, terms):
+            elif title_spans := _match_spans(title_text, terms, written):
                 snippet = _snippet(title_text, title_spans, start, end)
             else:
                 snippet = _snippet(body or title_text, spans, start, end)
@@ -873,7 +1035,7 @@ class Archive:
             )
         return results
 
-    def _matching_attachment(self, article_url: str, terms) -> tuple[dict, str, list] | None:
+    def _matching_attachment(self, article_url: str, terms, written: bool) -> tuple[dict, str, list] | None:
         """The first attachment of an article whose text holds the query's terms."""
         cursor = self.db.execute(
             "SELECT a.url, a.name, f.text FROM attachments AS a JOIN attachment_files AS f ON f.url = a.url "
@@ -882,12 +1044,12 @@ class Archive:
         )
         best = None
         for url, name, text in cursor:
-            found = _terms_found(text, terms)
+            found = _terms_found(text, terms, written)
             if found and (best is None or found > best[0]):
                 best = (found, {"url": url, "name": name}, text)
         if best is None:
             return None
-        return best[1], best[2], _match_spans(best[2], terms)
+        return best[1], best[2], _match_spans(best[2], terms, written)
 
     def stats(self) -> dict:
         """Counts of articles and pages by facet, errors and the last five crawls."""
@@ -1047,10 +1209,16 @@ class Archive:
 
     @staticmethod
     def snippet(text: str | None, query: str | None, start: str = "[", end: str = "]") -> str:
-        """A ~30-word window of `text` around the words of `query`, marked; diacritics ignored."""
+        """A ~30-word window of `text` around the words of `query`, marked as search matches them.
+
+        A query with diacritics marks only those words as written (case ignored), one
+        without marks every form: `Đảng bộ` marks "Đảng bộ", `dang bo` also "đang bộ".
+        """
         text = nfc(text or "")
-        terms = _query_terms(nfc(query or ""), plain=True)
+        query = nfc(query or "")
+        written = has_diacritics(query)
+        terms = _query_terms(query, plain=not _is_advanced(query), written=written)
         # The words side by side first, as search ranks them: "[Đảng bộ]", not a stray "[bộ]".
         phrase = " ".join(term for term, _prefix in terms)
-        spans = _match_spans(text, [(phrase, False)]) if len(terms) > 1 else []
-        return _snippet(text, spans or _match_spans(text, terms), start, end)
+        spans = _match_spans(text, [(phrase, False)], written) if len(terms) > 1 else []
+        return _snippet(text, spans or _match_spans(text, terms, written), start, end)

@@ -14,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler.dates import VIETNAM, now
+from crawler.settings import user_agent
 from crawler.extract import ParseError, extract_page, is_html
 from crawler.profile import load_profile
 from crawler.frontier import Policy, TrapGuard, conditional_headers, decide, is_pagination_of, links_to_follow
@@ -30,9 +31,20 @@ class CchcSpider(scrapy.Spider):
     default: the shipped profile of cchc.laichau.gov.vn); `refresh_after` (days,
     default 30): pages archived more recently are not requested again; `full` (1): walk
     every page of every listing even when it holds nothing new.
+
+    The images of article bodies on the crawl's host are fetched too (the setting
+    `FETCH_IMAGES`, on by default), so the archive can show an article without the site.
     """
 
     name = "cchc"
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        """Name the CONTACT setting in the User-Agent, unless a User-Agent of its own was given."""
+        super().update_settings(settings)
+        contact = settings.get("CONTACT")
+        if contact and settings.getpriority("USER_AGENT") < settings.getpriority("CONTACT"):
+            settings.set("USER_AGENT", user_agent(contact), priority=settings.getpriority("CONTACT"))
 
     def __init__(self, start_url: str | None = None, refresh_after: str | float = 30, full: str | bool = False,
                  profile: str | None = None, *args, **kwargs) -> None:  # fmt: skip
@@ -44,6 +56,9 @@ class CchcSpider(scrapy.Spider):
         self.allowed_domains = [host_of(self.start_url)]
         self.refresh_after = timedelta(days=float(refresh_after))
         self.full = str(full).lower() in ("1", "true", "yes")
+        self.fetch_images = True  # the FETCH_IMAGES setting, read once the crawler is known (start_requests)
+        # Images an interrupted crawl asked for: the frontier keeps addresses only, the images table tells.
+        self.pending_images: set[str] = set()
         self.known: dict[str, dict] = {}
         self.stored_articles: set[str] = set()
         self.policy: Policy | None = None
@@ -58,6 +73,9 @@ class CchcSpider(scrapy.Spider):
 
     async def start(self):
         """The start URL, what an interrupted crawl left, and known pages due for revalidation."""
+        if not self.settings.get("CONTACT") and "contact:" not in (self.settings.get("USER_AGENT") or ""):
+            self.logger.warning("The User-Agent names no contact: add one with --contact EMAIL (or -s CONTACT=…, "
+                                "or CCHC_CONTACT=…) so the site's administrators can reach you")  # fmt: skip
         for request in self.start_requests():
             yield request
 
@@ -67,7 +85,11 @@ class CchcSpider(scrapy.Spider):
         with Archive(self.settings.get("ARCHIVE_DB", "archive.db")) as archive:
             self.known = archive.known_pages()
             pending = archive.pending(crawl_id) if crawl_id else []
+            self.pending_images = _images_among(archive, pending)
         self.policy = Policy(crawl_id=crawl_id, start_url=self.start_url, refresh_after=self.refresh_after, full=self.full)
+        self.fetch_images = self.settings.getbool("FETCH_IMAGES", True)
+        if not self.fetch_images:
+            pending = [url for url in pending if url not in self.pending_images]
         moment = datetime.now(VIETNAM)
         seeds = [self.start_url, *pending]
         pending = set(pending)
@@ -75,7 +97,8 @@ class CchcSpider(scrapy.Spider):
         # if no page links to them any more; a removed article shows up this way.
         # (Listings are not seeded: they are re-read from the start page, as far as they hold news.)
         seeds += [url for url, page in self.known.items()
-                  if page.get("page_type") not in ("listing", "redirect", "skipped") and self._follows(url)]  # fmt: skip
+                  if page.get("page_type") not in ("listing", "redirect", "skipped") and self._follows(url)
+                  and (page.get("page_type") != "image" or self.fetch_images)]  # fmt: skip
         planned: list[tuple[str, dict | None]] = []  # (url, headers)
         for url in dict.fromkeys(seeds):
             known = self.known.get(url)
@@ -96,6 +119,8 @@ class CchcSpider(scrapy.Spider):
         # Redirects are handled here, not by Scrapy's middleware, so that every hop gets
         # its row in `pages` even when its target was already crawled.
         meta = {"dont_redirect": True, "handle_httpstatus_all": True, **meta}
+        if url in self.pending_images or (self.known.get(url) or {}).get("page_type") == "image":
+            meta["image"] = True  # asked for again as what it is, not read as an attachment
         if is_attachment(url):
             meta["download_maxsize"] = self.settings.getint("ATTACHMENT_MAX_BYTES")
         return scrapy.Request(url, headers=headers, callback=self.parse, errback=self.failed, meta=meta)
@@ -120,6 +145,11 @@ class CchcSpider(scrapy.Spider):
         if response.status >= 400:
             page.page_type, page.error = "error", f"HTTP {response.status}"
             yield Capture(page, article=self._alias_article(response.url, alias))
+            return
+        if response.meta.get("image") and not is_html(page.content_type, response.body):
+            # Kept for the archive to show (its bytes are in the WARC record); no text to read.
+            page.page_type = "image"
+            yield Capture(page)
             return
         if not is_html(page.content_type, response.body):
             page.page_type = "attachment"
@@ -162,6 +192,9 @@ class CchcSpider(scrapy.Spider):
                 capture.document = info.document
         if article is not None:
             wanted += [(attachment["url"], {}) for attachment in article["attachments"]]
+            if self.fetch_images:
+                # After the attachments: a file both attached and shown is read as an attachment.
+                wanted += [(image["src"], {"image": True}) for image in article["images"]]
         # Files linked from any page are fetched (a document page's decree as much as an
         # article's attachment); the `attachments` table lists those of articles.
         links = [url for url in info.links if self._follows(url)]
@@ -256,6 +289,17 @@ class CchcSpider(scrapy.Spider):
 
     def _follows(self, url: str) -> bool:
         return same_site(url, self.start_url) and not is_skipped(url, self.profile)
+
+
+def _images_among(archive: Archive, urls: list[str]) -> set[str]:
+    """Which of `urls` are images of article bodies (the images table read once, when a crawl resumes).
+
+    A file both shown and attached is an attachment, as `parse` requests it.
+    """
+    if not urls:
+        return set()
+    sql = "SELECT DISTINCT src FROM images WHERE src NOT IN (SELECT url FROM attachments)"
+    return set(urls) & {src for (src,) in archive.db.execute(sql)}
 
 
 def _header(headers, name: str) -> str | None:

@@ -125,8 +125,9 @@ def crawl_progress(db_path: Path) -> dict:
 
 
 def start_crawl(server: ReplicaServer, db_path: Path, *options: str, **streams) -> subprocess.Popen:
-    """`cchc-archive crawl` of the replica, without delay."""
-    command = [str(SCRIPT), "crawl", "--start-url", server.url + "/", "--db", str(db_path), "--delay", "0", *options]
+    """`cchc-archive crawl` of the replica, without delay, by a researcher who gives a contact."""
+    command = [str(SCRIPT), "crawl", "--start-url", server.url + "/", "--db", str(db_path), "--delay", "0",
+               "--contact", "researcher@example.org", *options]  # fmt: skip
     return subprocess.Popen(command, **streams)
 
 

@@ -140,13 +140,13 @@ def test_a_year_facet_narrows_to_that_year(db_path, articles):
 
 def test_article_page_shows_body_html_as_html_and_links_to_its_links(db_path, articles):
     article = next(a for a in articles if a["body_html"] and "<p>" in a["body_html"])
-    row_page, table_page = fetch(db_path, f"/{DB}/articles/{article['id']}", f"/{DB}/articles")
+    row_page, table_page = fetch(db_path, f"/{DB}/articles/{article['id']}", f"/{DB}/articles?_col=body_html")
     assert '<div class="cchc-article-body">' in row_page.text and "<p>" in row_page.text
-    # Laid out top to bottom, each cell under its column's name (templates/row.html).
-    assert 'body.row.table-articles .rows-and-columns td:nth-of-type(1):before { content: "id"; }' in row_page.text
+    # Laid out as an article (templates/row.html, crawler/reading.py; tests/test_reading.py).
+    assert '<article class="cchc-article"' in row_page.text
     links = f"/{DB}/article_links?url={urllib.parse.quote(article['url'], safe='')}"
     assert f'href="{links}"' in row_page.text
-    # The table keeps its cells short: body_html is escaped, truncated text there.
+    # The table keeps its cells short: body_html, when asked for, is escaped, truncated text there.
     assert "cchc-article-body" not in table_page.text and "&lt;p&gt;" in table_page.text
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.storage import Archive, ArchiveError, ArchiveNotFound, SearchError
+from crawler.storage import Archive, ArchiveError, ArchiveNotFound, SearchError, plan_search
 
 T1 = "2024-05-01T08:00:00+07:00"
 T2 = "2024-05-02T09:30:00+07:00"
@@ -190,7 +190,7 @@ def test_fresh_archive_has_full_schema(archive: Archive) -> None:
 
     fts_sql = archive.db["articles_fts"].schema
     assert "FTS5" in fts_sql
-    assert "unicode61 remove_diacritics 2" in fts_sql
+    assert "unicode61 remove_diacritics 0" in fts_sql  # diacritics kept: a query with them means them
     assert 'content="articles"' in fts_sql
     assert archive.db["articles_fts"].columns_dict.keys() == {"title", "body_text", "attachment_text", "search_folded"}
     assert {t.name for t in archive.db["articles"].triggers} == {
@@ -335,9 +335,99 @@ def test_fts_triggers_keep_index_in_sync(filled: Archive) -> None:
 # --- search --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["dang bo", "DANG BO", "Đảng bộ", "đảng BỘ", "Dang bộ"])
+@pytest.mark.parametrize("query", ["dang bo", "DANG BO", "Dang Bo", "Đảng bộ", "đảng BỘ", "ĐẢNG BỘ"])
 def test_search_dang_bo_any_form(filled: Archive, query: str) -> None:
     assert [r["url"] for r in filled.search(query)] == [DANG_BO_URL]
+
+
+APART_URL = "https://cchc.laichau.gov.vn/tin-tuc/dang-trien-khai.html"
+PLAIN_URL = "https://cchc.laichau.gov.vn/tin-tuc/dang-bo-khong-dau.html"
+
+
+def article_at(url: str, title: str, body_text: str) -> dict:
+    """A plain article of its own at `url`: no attachments, no links."""
+    return make_article(url, title=title, body_text=body_text, content_sha256=url, attachments=[], images=[],
+                        related=[], latest=[], body_links=[], nav_links=[])  # fmt: skip
+
+
+@pytest.fixture
+def three_forms(filled: Archive) -> Archive:
+    """Beside "Đảng bộ": an article with "đang … bộ" only, and one with "dang bo" written without diacritics."""
+    filled.save_article(article_at(APART_URL, "Triển khai", "Tỉnh đang triển khai kế hoạch của Bộ Nội vụ."), T1)
+    filled.save_article(article_at(PLAIN_URL, "Thư không dấu", "Thư gửi ngày 3/5: dang bo tinh hop sang nay."), T1)
+    return filled
+
+
+def test_a_query_with_diacritics_matches_them_as_written(three_forms: Archive) -> None:
+    assert [r["url"] for r in three_forms.search("Đảng bộ")] == [DANG_BO_URL]
+    assert [r["url"] for r in three_forms.search("đang bộ")] == [APART_URL]
+    # Diacritics anywhere make the whole query as written: "Dang" is then the word "dang".
+    assert [r["url"] for r in three_forms.search("Dang bộ")] == []
+    assert [r["url"] for r in three_forms.search("dang bộ")] == []
+
+
+def test_a_query_without_diacritics_matches_every_form_side_by_side_first(three_forms: Archive) -> None:
+    results = [r["url"] for r in three_forms.search("dang bo")]
+    assert set(results) == {DANG_BO_URL, APART_URL, PLAIN_URL}
+    assert results[-1] == APART_URL  # the words apart come after the two "side by side"
+
+
+def test_snippets_mark_the_words_as_the_query_matched_them(three_forms: Archive) -> None:
+    snippets = {r["url"]: r["snippet"] for r in three_forms.search("dang bo")}
+    assert "[đang] triển khai kế hoạch của [Bộ]" in snippets[APART_URL]
+    assert "[dang bo]" in snippets[PLAIN_URL]
+    body = "Đảng bộ tỉnh đang họp; dang bo là cách viết không dấu."
+    assert Archive.snippet(body, "Đảng bộ") == "[Đảng bộ] tỉnh đang họp; dang bo là cách viết không dấu."
+    assert Archive.snippet(body, "dang bo") == "[Đảng bộ] tỉnh đang họp; [dang bo] là cách viết không dấu."
+    assert Archive.snippet(body, "đang") == "Đảng bộ tỉnh [đang] họp; dang bo là cách viết không dấu."
+
+
+def test_plan_search_keeps_bare_words_of_a_query_with_diacritics_out_of_the_folded_copy() -> None:
+    # Without diacritics, or with them on every word, a query matches in no other column than its own.
+    assert (plan_search("dang bo").match, plan_search("dang bo").phrase) == ("dang bo", '"dang bo"')
+    assert (plan_search("Đảng bộ").match, plan_search("Đảng bộ").phrase) == ("Đảng bộ", '"Đảng bộ"')
+    assert plan_search("Đảng bộ").written and not plan_search("DANG BO").written
+    # "Lai" alone would match "lại" in the folded copy.
+    assert plan_search("Lai Châu").match == '({title body_text attachment_text} : "Lai") AND "Châu"'
+    written_only = '"Kế" AND "hoạch" AND ({title body_text attachment_text} : "2524/KH-UBND")'
+    assert plan_search("Kế hoạch 2524/KH-UBND").match == written_only
+    assert plan_search('Lai OR "Châu"').match == '{title body_text attachment_text} : (Lai OR "Châu")'
+    assert plan_search("title:Đảng").match == "title:Đảng"  # the reader's own columns
+    assert plan_search("2524/KH-UBND").match == '"2524/KH-UBND"'
+    assert plan_search('"Đảng bộ"').phrase is None  # an explicit phrase is already side by side
+    lenient = plan_search('"unbalanced', lenient=True)
+    assert lenient.match == '"""unbalanced"'
+    assert lenient.note == "not valid search syntax (unterminated string): its words were searched for instead"
+
+
+def test_lai_chau_is_not_found_in_lai_or_lai_with_other_tones(archive: Archive) -> None:
+    archive.save_article(article_at(A_URL, "Lai Châu", "Tỉnh Lai Châu tổ chức hội nghị."), T1)
+    archive.save_article(article_at(C_URL, "Châu và lại", "Huyện Phong Thổ lại họp; châu báu."), T1)
+    assert [r["url"] for r in archive.search("Lai Châu")] == [A_URL]
+    assert {r["url"] for r in archive.search("lai chau")} == {A_URL, C_URL}
+
+
+def test_an_older_archive_is_indexed_again_on_open(db_path: Path) -> None:
+    with Archive(db_path) as arch:
+        arch.save_article(make_article(), T1)
+        arch.save_article(article_at(APART_URL, "Triển khai", "Tỉnh đang triển khai kế hoạch của Bộ Nội vụ."), T1)
+    # The index as archives made before had it: tone marks folded, so "Đảng" and "đang" were one word.
+    conn = sqlite3.connect(db_path)
+    schema = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
+    with conn:
+        conn.execute("DROP TABLE articles_fts")
+        conn.execute(schema.replace("remove_diacritics 0", "remove_diacritics 2"))
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'đang'").fetchone()[0] == 2
+    conn.close()
+    with Archive(db_path, must_exist=True) as arch:
+        assert "remove_diacritics 0" in arch.db["articles_fts"].schema
+        assert {t.name for t in arch.db["articles"].triggers} == {"articles_ai", "articles_ad", "articles_au"}
+        arch.db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+        assert [r["url"] for r in arch.search("Đảng bộ")] == [DANG_BO_URL]
+        assert {r["url"] for r in arch.search("dang bo")} == {DANG_BO_URL, APART_URL}
+        arch.save_article(article_at(PLAIN_URL, "Không dấu", "dang bo"), T2)  # the triggers write the new index
+        assert {r["url"] for r in arch.search("dang bo")} == {DANG_BO_URL, APART_URL, PLAIN_URL}
 
 
 def test_search_decomposed_query(filled: Archive) -> None:
