@@ -1,10 +1,10 @@
 """Every benchmark, one table: figure | value | goal | met?
 
 `make bench` runs this at full size (a 2,000-article crawl, a 20,000-page crawl,
-100,000 articles searched), 6 to 8 minutes on two cores; `--quick` runs
-small sizes in a couple of minutes. Progress goes to stderr, the table to stdout.
+100,000 articles searched and read through Datasette), 12 to 15 minutes on two cores;
+`--quick` runs small sizes in a few minutes. Progress goes to stderr, the table to stdout.
 
-    .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reextract,extract,generic,recrawl,refs]
+    .venv/bin/python bench/run.py [--quick] [--only crawl,memory,search,reading,reextract,extract,generic,recrawl,refs]
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import argparse
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import crawl
 import memory
+import reading
 import reextract
 import search
 from benchlib import BENCH, ROOT, Figure, print_table
@@ -26,7 +28,7 @@ FULL = {"crawl_articles": 2000, "crawl_rounds": 3, "memory_pages": 20000, "searc
         "reextract_articles": 1000, "extract_articles": 300, "recrawl_articles": 1000}  # fmt: skip
 QUICK = {"crawl_articles": 300, "crawl_rounds": 1, "memory_pages": 2000, "search_articles": 10_000,
          "reextract_articles": 300, "extract_articles": 100, "recrawl_articles": 200}  # fmt: skip
-BENCHMARKS = ("crawl", "memory", "search", "reextract", "extract", "generic", "recrawl", "refs")
+BENCHMARKS = ("crawl", "memory", "search", "reading", "reextract", "extract", "generic", "recrawl", "refs")
 
 
 def extraction_figures(n_articles: int) -> list[Figure]:
@@ -154,6 +156,9 @@ def main() -> None:
 
     figures: list[Figure] = []
     started = time.perf_counter()
+    # search and reading share one synthetic archive of search_articles articles.
+    scratch = tempfile.TemporaryDirectory(prefix="bench-run-")
+    shared_db = args.search_db or Path(scratch.name) / "archive.db"
     for name in BENCHMARKS:
         if name not in chosen:
             continue
@@ -163,7 +168,9 @@ def main() -> None:
         elif name == "memory":
             figures += memory.measure(sizes["memory_pages"], args.concurrency)
         elif name == "search":
-            figures += search.measure(sizes["search_articles"], db=args.search_db)
+            figures += search.measure(sizes["search_articles"], db=shared_db)
+        elif name == "reading":
+            figures += reading.measure(sizes["search_articles"], db=shared_db)
         elif name == "reextract":
             figures += reextract.measure(sizes["reextract_articles"])
         elif name == "extract":

@@ -207,7 +207,7 @@ def read_source(source: str) -> tuple[bytes, str, str | None]:
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @json_option("A JSON list of results (url, title, published, category, snippet).")
 def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
-    """Full-text search, diacritics ignored: `dang bo` finds "Đảng bộ"."""
+    """Full-text search: `dang bo` finds every form ("Đảng bộ", "đang … bộ"), `Đảng bộ` only those words."""
     with open_archive(db_path) as archive:
         try:
             results = archive.search(query, limit=limit)

@@ -14,8 +14,9 @@ the search to one (`crawler.storage.plan_search` reads a query; this module show
   categories in a list), how many results there are and which of them this page shows,
   the forms found, messages for a bad date or query, the links to the other pages.
 - The articles table's search box: `?_search=` on the HTML table opens the search page
-  (ranked, with snippets) unless a sort is asked for; the table's JSON and CSV, and the
-  table sorted by a column, filter by the same rules (`filters_from_request`), newest first.
+  (ranked, with snippets), unless the table is asked for an order other than its own or a
+  filter the page has no equivalent for; the table's JSON and CSV, and the table so asked,
+  select the articles by the same rules (`filters_from_request`), in the table's order.
 - `search.json` and `search.csv` with a date that is not a date answer 400 with the reason.
 """
 

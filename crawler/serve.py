@@ -7,9 +7,10 @@ table's sort and facets, the stored queries, the dashboard of datasette-dashboar
 article's page laid out top to bottom). This module loads it and is also the Datasette
 plugin of the project, registered by `make_datasette()`:
 
-- `cchc_snippet(text, query)`, an SQL function: the words of `query` marked in `text`,
-  diacritics ignored, as `cchc-archive search` marks them. FTS5's own snippet() cannot do
-  that here: a query without diacritics matches only the folded copy of the text.
+- `cchc_snippet(text, query)`, an SQL function: the words of `query` marked in `text` as
+  `cchc-archive search` marks them (words typed without diacritics in every form, with
+  them as written). FTS5's own snippet() cannot do that here: a query without diacritics
+  matches only the folded copy of the text.
 - `cchc_legal_number(text)`, an SQL function: a document number in any written form
   (`107/2020/ND-CP`, `2524 kh ubnd`) as `legal_refs.number` holds it, for stored queries.
 - articles.body_html is shown as HTML, cleaned again with nh3, on an article's own page;

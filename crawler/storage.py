@@ -559,6 +559,12 @@ class Archive:
         db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"url"}, if_not_exists=True)
         db["articles"].create_index(["url"], unique=True, if_not_exists=True)
         db["articles"].create_index(["content_sha256"], if_not_exists=True)
+        # The reading room's table: newest first, facets by category and year, a category's
+        # articles newest first; without these each page scans every article.
+        db["articles"].create_index(["published"], if_not_exists=True)
+        db["articles"].create_index(["category", "published"], if_not_exists=True)
+        db["articles"].create_index(["year"], if_not_exists=True)
+        db["articles"].create_index(["category", "year"], if_not_exists=True)
         if not db["articles_fts"].exists():
             db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE)
         elif " ".join(db["articles_fts"].schema.split()) != " ".join(_fts_definition()[0].split()):
