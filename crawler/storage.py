@@ -559,12 +559,6 @@ class Archive:
         db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"url"}, if_not_exists=True)
         db["articles"].create_index(["url"], unique=True, if_not_exists=True)
         db["articles"].create_index(["content_sha256"], if_not_exists=True)
-        # The reading room's table: newest first, facets by category and year, a category's
-        # articles newest first; without these each page scans every article.
-        db["articles"].create_index(["published"], if_not_exists=True)
-        db["articles"].create_index(["category", "published"], if_not_exists=True)
-        db["articles"].create_index(["year"], if_not_exists=True)
-        db["articles"].create_index(["category", "year"], if_not_exists=True)
         if not db["articles_fts"].exists():
             db["articles"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize=_FTS_TOKENIZE)
         elif " ".join(db["articles_fts"].schema.split()) != " ".join(_fts_definition()[0].split()):
@@ -604,6 +598,12 @@ class Archive:
                 conn.execute("UPDATE articles SET extraction_method = 'profile' WHERE extraction_method = 'site'")
                 conn.execute("UPDATE articles SET extraction_method = 'generic' WHERE extraction_method = 'fallback'")
         self._migrate_crawls()
+        # The reading room's table, newest first, faceted by category and year (indexed once an
+        # older archive has its year column): without these each page scans every article.
+        db["articles"].create_index(["published"], if_not_exists=True)
+        db["articles"].create_index(["category", "published"], if_not_exists=True)
+        db["articles"].create_index(["year"], if_not_exists=True)
+        db["articles"].create_index(["category", "year"], if_not_exists=True)
         if fill_year:  # the year is derived, so an older archive can have it at once
             with self._transaction() as conn:
                 conn.execute(
