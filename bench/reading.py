@@ -62,7 +62,7 @@ def add_captures(db_path: Path, count: int) -> list[str]:
 
 
 def page_kinds(db_path: Path, captured: list[str], database: str) -> dict[str, list[str]]:
-    """Kind of page -> 20 paths of it."""
+    """Kind of page -> the paths of it timed (20 rows or queries where they vary)."""
     with sqlite3.connect(db_path) as conn:
         total = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
         ids = [1 + (total - 1) * k // 19 for k in range(20)]
@@ -71,16 +71,22 @@ def page_kinds(db_path: Path, captured: list[str], database: str) -> dict[str, l
     sample = captured[::step][:20]
     db = f"/{database}"
     return {
-        "front page": ["/"] * 20,
+        "front page": ["/"],
         "articles table": [f"{db}/articles?{urlencode({'category': c})}" for c in categories][:20] or [f"{db}/articles"],
         "articles table, JSON": [f"{db}/articles.json?_next={k * 5000}" if k else f"{db}/articles.json"
                                  for k in range(20)],  # fmt: skip
         "article page": [f"{db}/articles/{i}" for i in ids],
         "search: stored query": [f"{db}/search?{urlencode({'q': q, 'since': '', 'until': '', 'category': ''})}"
                                  for q in QUERIES * 2],  # fmt: skip
-        "search: table search box": [f"{db}/articles?{urlencode({'_search': q})}" for q in QUERIES * 2],
-        "most cited documents": [f"{db}/most_cited_documents?kind=&top=50"] * 20,
-        "crawl history": [f"{db}/crawl_history?start_url="] * 20,
+        "search: the table's search box (its redirect to the search page)":
+            [f"{db}/articles?{urlencode({'_search': q})}" for q in QUERIES * 2],
+        "citing articles of a document": [f"{db}/citing_articles?{urlencode({'number': n})}"
+                                          for n in ("2524/KH-UBND", "107/2020/nd-cp", "76/NQ-CP", "18-NQ/TW")],
+        "documents table": [f"{db}/documents"],
+        "most cited documents": [f"{db}/most_cited_documents?kind=&top=50"],
+        "citations per year": [f"{db}/citations_per_year?number="],
+        "publications per month": [f"{db}/publications_per_month?category=&since=&until="],
+        "crawl history": [f"{db}/crawl_history?start_url="],
         "image from the capture": ["/-/capture?" + urlencode({"url": u.rsplit(".", 1)[0] + ".png"}) for u in sample],
         "page as archived": ["/-/archived?" + urlencode({"url": u}) for u in sample],
     }
@@ -97,7 +103,7 @@ async def time_pages(db_path: Path, kinds: dict[str, list[str]], repeats: int, v
         latencies, statuses = [], set()
         for path in paths:
             await datasette.client.get(path)  # warm
-            for _ in range(repeats):
+            for _ in range(repeats if len(paths) > 1 else max(repeats, 5)):  # one page: five timings at least
                 started = time.perf_counter()
                 response = await datasette.client.get(path)
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -128,7 +134,7 @@ def measure(n_articles: int = 100_000, n_sources: int = 2000, db: Path | None = 
     figures = []
     for kind, (latencies, statuses) in results.items():
         p95 = percentile(latencies, 0.95)
-        answered = statuses == {200}
+        answered = statuses == ({302} if "redirect" in kind else {200})
         note = "" if answered else f" (answers {sorted(statuses)})"
         figures.append(Figure(f"reading room: {kind}, p95 ({scale}){note}", f"{p95:.1f} ms",
                               f"< {GOAL_P95_MS:.0f} ms", answered and p95 < GOAL_P95_MS))  # fmt: skip
