@@ -80,7 +80,7 @@ def page_kinds(db_path: Path, captured: list[str], database: str) -> dict[str, l
                                  for q in QUERIES * 2],  # fmt: skip
         "search: the table's search box (its redirect to the search page)":
             [f"{db}/articles?{urlencode({'_search': q})}" for q in QUERIES * 2],
-        "citing articles of a document": [f"{db}/citing_articles?{urlencode({'number': n})}"
+        "citing articles of a document": [f"{db}/citing_articles?{urlencode({'number': n, 'page': ''})}"
                                           for n in ("2524/KH-UBND", "107/2020/nd-cp", "76/NQ-CP", "18-NQ/TW")],
         "documents table": [f"{db}/documents"],
         "most cited documents": [f"{db}/most_cited_documents?kind=&top=50"],

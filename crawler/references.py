@@ -9,6 +9,13 @@ holds that document, whichever of the two was archived first.
 
 `crawler.storage.Archive` calls these inside its own transactions; the references of a
 text are always replaced as a whole, so they are never stale.
+
+Two tables sum the references up as they are written, so that the reading room's
+questions (which articles cite this plan, newest first? which documents are cited most?
+how often, year by year?) are answered from a few rows, not from every reference:
+`citations` has one row per document number and citing article, `cited_by_year` the
+number of citing articles (and mentions) per document and year of publication. An
+article's rows are replaced with its references; `rebuild_refs` recomputes both.
 """
 
 from __future__ import annotations
@@ -56,6 +63,18 @@ REF_COLUMNS: dict[str, type] = {
     "date": str,  # ISO date written beside it
     "document_url": str,  # the documents row of `number`, when archived
 }
+CITATION_COLUMNS: dict[str, type] = {
+    "number": str,
+    "article_url": str,
+    "published": str,  # the citing article's publication date
+    "year": int,
+    "mentions": int,  # how many times the article cites it (title, text and attached files)
+    "written": str,  # how the article wrote it, each form once, separated by commas
+    "fields": str,  # where: title, body_text, attachment_text
+    "kind": str,
+    "issuer": str,
+}
+BY_YEAR_COLUMNS: dict[str, type] = {"number": str, "year": int, "articles": int, "mentions": int}  # year 0: undated
 ARTICLE_FIELDS = ("title", "body_text", "attachment_text")
 DOCUMENT_FIELDS = ("summary",)
 _DOCUMENT_UPDATED = [c for c in DOCUMENT_COLUMNS if c != "url"]
@@ -84,6 +103,14 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db["legal_refs"].create(REF_COLUMNS, pk="id", not_null={"source_url", "number"}, if_not_exists=True)
     db["legal_refs"].create_index(["source_url"], if_not_exists=True)
     db["legal_refs"].create_index(["number"], if_not_exists=True)
+    summed = db["citations"].exists()
+    db["citations"].create(CITATION_COLUMNS, pk=("number", "article_url"), if_not_exists=True)
+    db["citations"].create_index(["number", "published", "article_url"], if_not_exists=True)
+    db["citations"].create_index(["article_url"], if_not_exists=True)
+    db["cited_by_year"].create(BY_YEAR_COLUMNS, pk=("number", "year"), if_not_exists=True)
+    if not summed:  # an archive whose references were found before they were summed up
+        with db.conn:
+            _sum_all(db.conn)
 
 
 def query_number(written: str) -> str | None:
@@ -110,7 +137,45 @@ def replace_refs(conn: sqlite3.Connection, source_url: str, source_kind: str, te
         for ref in find_refs(text)
     ]  # fmt: skip
     conn.executemany(_REF_INSERT, rows)
+    if source_kind == "article":
+        _sum_article(conn, source_url)
     return len(rows)
+
+
+_CITATIONS_OF = (
+    "SELECT r.number, r.source_url, a.published, a.year, count(*), group_concat(DISTINCT r.text), "
+    "group_concat(DISTINCT r.field), max(r.kind), max(r.issuer) "
+    "FROM legal_refs AS r JOIN articles AS a ON a.url = r.source_url WHERE r.source_kind = 'article' {where} "
+    "GROUP BY r.number, r.source_url"
+)
+
+
+def _sum_article(conn: sqlite3.Connection, url: str) -> None:
+    """Replace one article's `citations` rows and move its counts in `cited_by_year`."""
+    before = conn.execute("SELECT number, coalesce(year, 0), mentions FROM citations WHERE article_url = ?",
+                          (url,)).fetchall()  # fmt: skip
+    conn.execute("DELETE FROM citations WHERE article_url = ?", (url,))
+    conn.execute(f"INSERT INTO citations SELECT * FROM ({_CITATIONS_OF.format(where='AND r.source_url = ?')})", (url,))
+    after = conn.execute("SELECT number, coalesce(year, 0), mentions FROM citations WHERE article_url = ?",
+                         (url,)).fetchall()  # fmt: skip
+    for rows, sign in ((before, -1), (after, 1)):
+        conn.executemany(
+            "INSERT INTO cited_by_year (number, year, articles, mentions) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(number, year) DO UPDATE SET articles = articles + excluded.articles, "
+            "mentions = mentions + excluded.mentions",
+            [(number, year, sign, sign * mentions) for number, year, mentions in rows],
+        )
+    if before:
+        conn.execute("DELETE FROM cited_by_year WHERE articles <= 0")
+
+
+def _sum_all(conn: sqlite3.Connection) -> None:
+    """Recompute `citations` and `cited_by_year` from every reference."""
+    conn.execute("DELETE FROM citations")
+    conn.execute("DELETE FROM cited_by_year")
+    conn.execute(f"INSERT INTO citations SELECT * FROM ({_CITATIONS_OF.format(where='')})")
+    conn.execute("INSERT INTO cited_by_year SELECT number, coalesce(year, 0), count(*), sum(mentions) FROM citations "
+                 "GROUP BY 1, 2")  # fmt: skip
 
 
 def save_document(conn: sqlite3.Connection, document: dict, fetched: str, crawl_id: int | None) -> None:
@@ -160,16 +225,16 @@ def rebuild_refs(conn: sqlite3.Connection) -> int:
         count += replace_refs(conn, url, "article", dict(zip(ARTICLE_FIELDS, texts)))
     for url, summary in conn.execute("SELECT url, summary FROM documents ORDER BY url").fetchall():
         count += replace_refs(conn, url, "document", {"summary": summary})
+    _sum_all(conn)
     return count
 
 
 def citing_articles(conn: sqlite3.Connection, number: str) -> list[dict]:
     """The articles that cite `number` (normalised), newest first, each with how it was written."""
     cursor = conn.execute(
-        "SELECT a.url, a.title, a.published, group_concat(DISTINCT r.text) AS written, count(*) AS mentions "
-        "FROM legal_refs AS r JOIN articles AS a ON a.url = r.source_url "
-        "WHERE r.number = ? AND r.source_kind = 'article' "
-        "GROUP BY a.url ORDER BY a.published DESC, a.id DESC",
+        "SELECT a.url, a.title, a.published, c.written, c.mentions "
+        "FROM citations AS c JOIN articles AS a ON a.url = c.article_url "
+        "WHERE c.number = ? ORDER BY c.published DESC, c.article_url DESC",
         (number,),
     )
     return _dicts(cursor)
@@ -178,10 +243,13 @@ def citing_articles(conn: sqlite3.Connection, number: str) -> list[dict]:
 def most_cited(conn: sqlite3.Connection, limit: int) -> list[dict]:
     """The documents cited by the most articles, with the archived document's summary where there is one."""
     cursor = conn.execute(
-        "SELECT r.number, max(r.kind) AS kind, max(r.issuer) AS issuer, count(DISTINCT r.source_url) AS articles, "
-        "count(*) AS mentions, d.summary, d.url AS document_url "
-        "FROM legal_refs AS r LEFT JOIN documents AS d ON d.url = r.document_url "
-        "WHERE r.source_kind = 'article' GROUP BY r.number ORDER BY articles DESC, mentions DESC, r.number LIMIT ?",
+        "WITH cited AS (SELECT number, sum(articles) AS articles, sum(mentions) AS mentions FROM cited_by_year "
+        "GROUP BY number ORDER BY articles DESC, mentions DESC, number LIMIT ?) "
+        "SELECT cited.number, (SELECT kind FROM citations WHERE number = cited.number LIMIT 1) AS kind, "
+        "(SELECT issuer FROM citations WHERE number = cited.number LIMIT 1) AS issuer, cited.articles, "
+        "cited.mentions, d.summary, d.url AS document_url FROM cited "
+        "LEFT JOIN documents AS d ON d.url = (SELECT url FROM documents WHERE number = cited.number ORDER BY url LIMIT 1) "
+        "ORDER BY cited.articles DESC, cited.mentions DESC, cited.number",
         (limit,),
     )
     return _dicts(cursor)

@@ -121,6 +121,35 @@ def test_references_are_rebuilt_from_stored_text_alone(tmp_path):
             {k: v for k, v in r.items() if k != "id"} for r in before]  # fmt: skip
 
 
+def _sums(archive: Archive) -> tuple[list, list]:
+    return (sorted(archive.db.execute("SELECT * FROM citations").fetchall()),
+            sorted(archive.db.execute("SELECT * FROM cited_by_year").fetchall()))  # fmt: skip
+
+
+def test_the_sums_of_citations_follow_every_change_as_a_recount_would(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        first = make_article(url=HOST + "/1.html", published="2021-05-01T08:00:00+07:00", content_sha256="1" * 64,
+                             body_text="Kế hoạch 2524/KH-UBND và Kế hoạch số 2524/kh-ubnd; Nghị quyết 19-NQ/TW.")
+        second = make_article(url=HOST + "/2.html", published=None, content_sha256="2" * 64,
+                              body_text="Theo Kế hoạch số 2524/KH-UBND.")  # fmt: skip
+        archive.save_article(first, T1)
+        archive.save_article(second, T1)
+        # A re-crawl: the first article now cites another plan and is dated another year.
+        archive.save_article(dict(first, body_text="Nghị định số 107/2020/NĐ-CP.", content_sha256="3" * 64,
+                                  published="2022-01-01T08:00:00+07:00"), T2)  # fmt: skip
+        # The file both articles attach arrives, and its text cites the plan.
+        archive.save_attachment_file({"url": FILE_URL, "fetched": T2, "status": 200, "kind": "pdf",
+                                      "text": "Kèm theo Kế hoạch số 2524/KH-UBND"})  # fmt: skip
+        kept = _sums(archive)
+        archive.rebuild_refs()
+        assert _sums(archive) == kept
+        by_year = {(number, year): (articles, mentions) for number, year, articles, mentions in kept[1]}
+        assert by_year == {("2524/KH-UBND", 0): (1, 2), ("2524/KH-UBND", 2022): (1, 1),
+                           ("107/2020/NĐ-CP", 2022): (1, 1)}  # fmt: skip
+        [plan] = [row for row in archive.most_cited(5) if row["number"] == "2524/KH-UBND"]
+        assert (plan["articles"], plan["mentions"], plan["kind"]) == (2, 3, "Kế hoạch")
+
+
 def test_a_number_typed_with_spaces_is_one_document():
     assert query_number("2524 kh ubnd") == "2524/KH-UBND"
     assert query_number("107/2020/ND-CP") == "107/2020/NĐ-CP"
