@@ -78,6 +78,8 @@ def page_kinds(db_path: Path, captured: list[str], database: str) -> dict[str, l
         "article page": [f"{db}/articles/{i}" for i in ids],
         "search: stored query": [f"{db}/search?{urlencode({'q': q, 'since': '', 'until': '', 'category': ''})}"
                                  for q in QUERIES * 2],  # fmt: skip
+        "search: stored query, one category": [f"{db}/search?{urlencode({'q': q, 'since': '', 'until': '', 'category': c})}"
+                                               for q, c in zip(QUERIES * 2, categories * 4)],
         "search: the table's search box (its redirect to the search page)":
             [f"{db}/articles?{urlencode({'_search': q})}" for q in QUERIES * 2],
         "citing articles of a document": [f"{db}/citing_articles?{urlencode({'number': n, 'page': ''})}"
