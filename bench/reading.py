@@ -22,10 +22,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from benchlib import Figure, percentile, print_table, thousands
-from search import article_count, build_archive
+from search import ensure_archive
 
 GOAL_P95_MS = 100.0
 QUERIES = ["cải cách hành chính", "dang bo", "Đảng bộ", "tinh gian bien che", "2524/KH-UBND", "Mường Tè",
@@ -122,10 +122,7 @@ def measure(n_articles: int = 100_000, n_sources: int = 2000, db: Path | None = 
     """Build (or reuse) the archive, add captures, time each kind of page."""
     with tempfile.TemporaryDirectory(prefix="bench-reading-") as folder:
         db_path = db or Path(folder) / "archive.db"
-        if article_count(db_path) != n_articles:
-            if db_path.exists():
-                raise SystemExit(f"{db_path} holds another archive: remove it or pick another")
-            build_archive(db_path, n_articles, n_sources, verbose)
+        ensure_archive(db_path, n_articles, n_sources, verbose)
         with sqlite3.connect(db_path) as conn:
             urls = [u for (u,) in conn.execute("SELECT url FROM pages WHERE page_type = 'article' "
                                                "AND warc_file LIKE 'bench-%' ORDER BY url")]  # fmt: skip

@@ -137,6 +137,20 @@ def build_archive(db_path: Path, n_articles: int, n_sources: int, verbose: bool 
     return time.perf_counter() - started
 
 
+def ensure_archive(db_path: Path, n_articles: int, n_sources: int, verbose: bool = True) -> float | None:
+    """Build the synthetic archive at `db_path` unless it is there already; seconds taken, None if reused."""
+    existing = article_count(db_path)
+    if existing == n_articles:
+        return None
+    if db_path.exists():
+        raise SystemExit(f"{db_path} holds {existing} articles, not {n_articles}: remove it or pick another")
+    seconds = build_archive(db_path, n_articles, n_sources, verbose)
+    if verbose:
+        print(f"  search: {n_articles} articles saved in {seconds:.0f} s ({n_articles / seconds:.0f}/s)",
+              file=sys.stderr, flush=True)  # fmt: skip
+    return seconds
+
+
 def article_count(db_path: Path) -> int:
     """Articles in an existing archive; 0 if there is none."""
     if not db_path.is_file():
@@ -186,16 +200,8 @@ def measure(n_articles: int = 100_000, n_sources: int = 2000, db: Path | None = 
     """Build (or reuse, with `db`) the synthetic archive and time the queries."""
     with tempfile.TemporaryDirectory(prefix="bench-search-") as folder:
         db_path = db or Path(folder) / "archive.db"
-        built = ""
-        existing = article_count(db_path)
-        if existing != n_articles:
-            if db_path.exists():
-                raise SystemExit(f"{db_path} holds {existing} articles, not {n_articles}: remove it or pick another")
-            seconds = build_archive(db_path, n_articles, n_sources, verbose)
-            built = f", built in {seconds:.0f} s"
-            if verbose:
-                print(f"  search: {n_articles} articles saved in {seconds:.0f} s "
-                      f"({n_articles / seconds:.0f}/s)", file=sys.stderr, flush=True)  # fmt: skip
+        seconds = ensure_archive(db_path, n_articles, n_sources, verbose)
+        built = "" if seconds is None else f", built in {seconds:.0f} s"
         latencies = time_queries(db_path, repeats, verbose)
         size = database_bytes(db_path)
     per_thousand = size / (n_articles / 1000) / 2**20

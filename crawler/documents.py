@@ -74,7 +74,7 @@ def read_document(root, url: str, profile: Profile) -> dict | None:
         files = _file_links(block, url)
     number_raw = fields.get("number")
     number = normalize_number(number_raw) if number_raw else None
-    decoded = find_refs(number_raw)[0] if number_raw and find_refs(number_raw) else None
+    decoded = next(iter(find_refs(number_raw)), None) if number_raw else None
     issued = _date(fields.get("issued"))
     document = {
         "url": url,
