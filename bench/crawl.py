@@ -71,8 +71,8 @@ def local_settings(concurrency: int) -> dict:
 
 def crawl_cchc(url: str, db_path: str, concurrency: int) -> dict:
     """The project's crawl, exactly as `cchc-archive crawl` runs it (run_crawl), timed."""
-    from crawler.runner import run_crawl
-    from crawler.storage import Archive
+    from crawler.crawl.runner import run_crawl
+    from crawler.archive.storage import Archive
 
     started = time.perf_counter()
     crawl = run_crawl(url + "/", db_path, delay=0, overrides=local_settings(concurrency))
@@ -93,7 +93,7 @@ def crawl_bare(url: str, db_path: str, concurrency: int) -> dict:
     """
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.runner import crawl_settings
+    from crawler.crawl.runner import crawl_settings
 
     bare = {name: {} for name in ("ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS")}
     settings = crawl_settings(db_path, delay=0, overrides={**local_settings(concurrency), **bare})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from crawler.extract import extract_article
+from crawler.extraction.extract import extract_article
 from crawler.replica import build_replica
 
 GOAL_RATIO = 5.0

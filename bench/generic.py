@@ -3,7 +3,7 @@
 The corpus is in `bench/pages/`: 24 articles and 10 other pages, hand-written in the varied
 markups of Vietnamese government portals and news sites. `expected.json` describes each one
 and `bench/pages/README.md` explains its conventions. Every page goes through
-`crawler.extract.extract_page`. When `crawler.profile` offers an empty profile (`EMPTY`) and
+`crawler.extraction.extract.extract_page`. When `crawler.extraction.profile` offers an empty profile (`EMPTY`) and
 `extract_page` accepts `profile=`, pages are read with it, so only the generic path can find
 anything. Otherwise the default profile is used, which does not match these pages either.
 
@@ -52,18 +52,18 @@ def load_corpus(folder: Path = PAGES) -> list[tuple[str, bytes, dict]]:
 
 def generic_call():
     """`extract_page` and the keyword arguments that leave it only the generic path; a description."""
-    from crawler.extract import extract_page
+    from crawler.extraction.extract import extract_page
 
     try:
         from crawler import profile as profiles
     except ImportError:
-        return extract_page, {}, "default profile (crawler.profile not found)"
+        return extract_page, {}, "default profile (crawler.extraction.profile not found)"
     empty = getattr(profiles, "EMPTY", None)
     if empty is None:
-        return extract_page, {}, "default profile (crawler.profile has no EMPTY)"
+        return extract_page, {}, "default profile (crawler.extraction.profile has no EMPTY)"
     if "profile" not in inspect.signature(extract_page).parameters:
         return extract_page, {}, "default profile (extract_page takes no profile=)"
-    return extract_page, {"profile": empty}, "crawler.profile.EMPTY"
+    return extract_page, {"profile": empty}, "crawler.extraction.profile.EMPTY"
 
 
 def extract(extract_page, kwargs: dict, body: bytes, url: str) -> Result:

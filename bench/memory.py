@@ -2,7 +2,7 @@
 
 The replica is sized to reach `--pages` pages (articles, print views, listings,
 documents, attached files…) and served by its own process; the crawl runs as
-`cchc-archive crawl` does (crawler.runner.run_crawl), politeness off, in a fresh
+`cchc-archive crawl` does (crawler.crawl.runner.run_crawl), politeness off, in a fresh
 interpreter that reports its own peak (VmHWM). The figure names the pages actually
 crawled.
 

@@ -35,9 +35,9 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 def add_captures(db_path: Path, count: int) -> list[str]:
     """Write WARC records for `count` articles and their images, with their pages rows; their URLs."""
-    from crawler.middlewares import default_warc_dir
-    from crawler.storage import Archive
-    from crawler.warc import Exchange, WarcWriter
+    from crawler.crawl.middlewares import default_warc_dir
+    from crawler.archive.storage import Archive
+    from crawler.archive.warc import Exchange, WarcWriter
 
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute("SELECT url, title, body_html FROM articles ORDER BY id LIMIT ?", (count,)).fetchall()
@@ -96,7 +96,7 @@ def page_kinds(db_path: Path, captured: list[str], database: str) -> dict[str, l
 
 async def time_pages(db_path: Path, kinds: dict[str, list[str]], repeats: int, verbose: bool) -> dict[str, list]:
     """Kind -> (latencies in ms, statuses) through the project's Datasette."""
-    from crawler.serve import make_datasette
+    from crawler.browse.serve import make_datasette
 
     datasette = make_datasette(db_path)
     await datasette.invoke_startup()

@@ -41,7 +41,7 @@ def save_pages(folder: Path, n_articles: int) -> int:
 
 def extract_all(folder: Path) -> tuple[int, int, float]:
     """Read and extract every saved page once: (pages, articles found, seconds)."""
-    from crawler.extract import extract_page
+    from crawler.extraction.extract import extract_page
 
     index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     articles = 0
@@ -54,7 +54,7 @@ def extract_all(folder: Path) -> tuple[int, int, float]:
 
 def measure(n_articles: int = 1000, rounds: int = 3, verbose: bool = True) -> list[Figure]:
     """Save the pages, then time `rounds` passes of extraction on one core; the best pass counts."""
-    import crawler.extract  # noqa: F401  (imported before timing: its import is no part of extraction)
+    import crawler.extraction.extract  # noqa: F401  (imported before timing: its import is no part of extraction)
 
     with tempfile.TemporaryDirectory(prefix="bench-reextract-") as folder:
         saved = save_pages(Path(folder), n_articles)

@@ -1,4 +1,4 @@
-"""Document references: `crawler.legal.find_refs` on hand-written sentences, and its cost on the replica's articles.
+"""Document references: `crawler.extraction.legal.find_refs` on hand-written sentences, and its cost on the replica's articles.
 
 The sentences are in `bench/refs/sentences.jsonl`, one JSON object a line: `text`, the `refs`
 it holds (`number` normalised, `date` ISO or null), written by hand, and `traps`, the look-alikes
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from benchlib import one_core
 
-from crawler.legal import find_refs
+from crawler.extraction.legal import find_refs
 
 SENTENCES = Path(__file__).resolve().parent / "refs" / "sentences.jsonl"
 GOAL_PRECISION = 0.98

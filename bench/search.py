@@ -119,7 +119,7 @@ def synthetic_articles(n_articles: int, n_sources: int, seed: int = 2021) -> Ite
 
 def build_archive(db_path: Path, n_articles: int, n_sources: int, verbose: bool = True) -> float:
     """Save `n_articles` synthetic articles into a new archive at `db_path`; seconds taken."""
-    from crawler.storage import Archive
+    from crawler.archive.storage import Archive
 
     started = time.perf_counter()
     with Archive(db_path) as archive:
@@ -169,7 +169,7 @@ def database_bytes(db_path: Path) -> int:
 
 def matches(archive, query: str) -> int:
     """How many articles the query matches (to tell rare queries from common ones), as search matches them."""
-    from crawler.storage import plan_search
+    from crawler.archive.storage import plan_search
 
     match = plan_search(query).match
     return archive.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
@@ -177,7 +177,7 @@ def matches(archive, query: str) -> int:
 
 def time_queries(db_path: Path, repeats: int, verbose: bool = True) -> list[float]:
     """Each query's latency in ms: the median of `repeats` warm runs of `Archive.search`."""
-    from crawler.storage import Archive
+    from crawler.archive.storage import Archive
 
     latencies = []
     with Archive(db_path, must_exist=True) as archive:

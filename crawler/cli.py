@@ -19,11 +19,11 @@ from typing import TextIO
 
 import click
 
-from .export import FORMATS as EXPORT_FORMATS
-from .extract import ParseError, extract_page
-from .profile import Profile, ProfileError, load_profile
-from .progress import Snapshot
-from .storage import Archive, ArchiveError
+from crawler.archive.export import FORMATS as EXPORT_FORMATS
+from crawler.extraction.extract import ParseError, extract_page
+from crawler.extraction.profile import Profile, ProfileError, load_profile
+from crawler.crawl.progress import Snapshot
+from crawler.archive.storage import Archive, ArchiveError
 
 DEFAULT_DB = "archive.db"
 
@@ -102,7 +102,7 @@ def crawl(start_url: str | None, db_path: str, profile_path: str | None, delay: 
     shows it from elsewhere. A second crawl of the same archive fetches only what is new
     or due; an interrupted crawl resumes where it stopped when the same command is run again.
     """
-    from .runner import run_crawl  # Scrapy loads only for the commands that crawl
+    from crawler.crawl.runner import run_crawl  # Scrapy loads only for the commands that crawl
 
     profile = open_profile(profile_path)
     start_url = start_url or profile.home
@@ -192,7 +192,7 @@ def extract(sources: tuple[str, ...], profile_path: str | None, as_json: bool) -
 def read_source(source: str) -> tuple[bytes, str, str | None]:
     """A page's bytes, URL and Content-Type, from a file or by one polite GET."""
     if source.startswith(("http://", "https://")):
-        from .settings import user_agent
+        from crawler.settings import user_agent
 
         request = urllib.request.Request(source, headers={"User-Agent": user_agent(os.environ.get("CCHC_CONTACT"))})
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -308,8 +308,8 @@ def refs(number: str | None, db_path: str, top: int | None, rebuild: bool, as_js
               help="Port of the replica; a fixed one keeps article URLs the same from one demo to the next.")  # fmt: skip
 def demo(db_path: str, articles: int, port: int) -> None:
     """Serve a replica of the site on 127.0.0.1, crawl it into the archive, explain what next."""
-    from .replica import ReplicaServer, build_replica
-    from .runner import run_crawl
+    from crawler.replica import ReplicaServer, build_replica
+    from crawler.crawl.runner import run_crawl
 
     try:
         server = ReplicaServer(build_replica(n_articles=articles), port=port).start()
@@ -340,9 +340,9 @@ def reparse(db_path: str, warc_dir: str | None, wacz_file: str | None, profile_p
     builds a new one from the captures alone.
     """
     profile = open_profile(profile_path)
-    from .middlewares import default_warc_dir
-    from .reparse import reparse as rebuild
-    from .warc import warc_sources
+    from crawler.crawl.middlewares import default_warc_dir
+    from crawler.archive.reparse import reparse as rebuild
+    from crawler.archive.warc import warc_sources
 
     if warc_dir and wacz_file:
         raise click.UsageError("give --warc-dir or --wacz, not both")
@@ -379,9 +379,9 @@ def profile() -> None:
 @warc_dir_option
 def profile_suggest(db_path: str, warc_dir: str | None) -> None:
     """Learn a profile from the pages the generic extractor read; TOML on stdout, a report on stderr."""
-    from .learn import suggest_profile
-    from .middlewares import default_warc_dir
-    from .warc import iter_responses
+    from crawler.extraction.learn import suggest_profile
+    from crawler.crawl.middlewares import default_warc_dir
+    from crawler.archive.warc import iter_responses
 
     with open_archive(db_path) as archive:
         wanted = archive.urls_read_by("generic")
@@ -407,7 +407,7 @@ def profile_suggest(db_path: str, warc_dir: str | None) -> None:
 @json_option("The versions as a JSON list.")
 def history(url: str, db_path: str, as_json: bool) -> None:
     """The archived versions of an article, with a diff of its text between versions."""
-    from .reading import revision_diff  # the diff an article's page in Datasette shows too
+    from crawler.browse.reading import revision_diff  # the diff an article's page in Datasette shows too
 
     with open_archive(db_path) as archive:
         versions = archive.history(url)
@@ -433,7 +433,7 @@ def history(url: str, db_path: str, as_json: bool) -> None:
 @warc_dir_option
 def serve_command(db_path: str, host: str, port: int, warc_dir: str | None) -> None:
     """Browse the archive in Datasette: described, searchable, faceted, charted, read-only."""
-    from .serve import ServeError, serve  # Datasette loads only for this command
+    from crawler.browse.serve import ServeError, serve  # Datasette loads only for this command
 
     try:
         serve(db_path, host=host, port=port, warc_dir=warc_dir)
@@ -452,13 +452,13 @@ def serve_command(db_path: str, host: str, port: int, warc_dir: str | None) -> N
 def export_command(format_name: str | None, wacz_file: str | None, db_path: str, warc_dir: str | None,
                    since: str | None, category: str | None, output: str) -> None:  # fmt: skip
     """Export articles as JSON Lines or CSV, streamed, for pandas or R; or the captures as WACZ."""
-    from .export import ExportError, parse_since
+    from crawler.archive.export import ExportError, parse_since
 
     if (format_name is None) == (wacz_file is None):
         raise click.ClickException("give either --format jsonl|csv or --wacz FILE")
     if wacz_file:
-        from .middlewares import default_warc_dir
-        from .wacz import package
+        from crawler.crawl.middlewares import default_warc_dir
+        from crawler.archive.wacz import package
 
         with open_archive(db_path) as archive:
             try:

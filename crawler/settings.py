@@ -54,7 +54,7 @@ TELNETCONSOLE_ENABLED = False
 # generator; the spider's callbacks have none, and the check costs a tenth of a crawl.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
-ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+ITEM_PIPELINES = {"crawler.crawl.pipelines.ArchivePipeline": 300}
 # Scrapy starts this many tasks for the output of every callback. A page yields one
 # capture and a few requests, and the pipeline only hands captures to its writer thread:
 # the default of 100 costs a fifth of a crawl's time and buys nothing.
@@ -64,10 +64,10 @@ ARCHIVE_DB = "archive.db"
 # WARC capture, next to the downloader so payloads are kept as the server sent them
 # (before decompression, every retry and redirect included).
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.WarcCaptureMiddleware": 950,
+    "crawler.crawl.middlewares.WarcCaptureMiddleware": 950,
     # Retries wait as long as a 503 or 429 answer's Retry-After asks (Scrapy's do not).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.crawl.middlewares.RetryAfterMiddleware": 550,
 }
 RETRY_AFTER_MAX = 120  # seconds: a longer wait is cut to this
 WARC_DIR = None  # default: archive/warc/ beside ARCHIVE_DB

@@ -1,8 +1,8 @@
 """The `cchc` spider: walks cchc.laichau.gov.vn and hands every response to the archive.
 
-Thin wiring: what a page is and holds comes from `crawler.extract`, which links are
-followed from `crawler.urls`, what a re-crawl requests from `crawler.frontier`; the
-pipeline reads the text of attached files (`crawler.attachments`) and saves each Capture.
+Thin wiring: what a page is and holds comes from `crawler.extraction.extract`, which links are
+followed from `crawler.urls`, what a re-crawl requests from `crawler.crawl.frontier`; the
+pipeline reads the text of attached files (`crawler.extraction.attachments`) and saves each Capture.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from scrapy.http import TextResponse
 
 from crawler.dates import VIETNAM, now
 from crawler.settings import user_agent
-from crawler.extract import ParseError, extract_page, is_html
-from crawler.profile import load_profile
-from crawler.frontier import Policy, TrapGuard, conditional_headers, decide, is_pagination_of, links_to_follow
-from crawler.items import Capture, PageRecord
+from crawler.extraction.extract import ParseError, extract_page, is_html
+from crawler.extraction.profile import load_profile
+from crawler.crawl.frontier import Policy, TrapGuard, conditional_headers, decide, is_pagination_of, links_to_follow
+from crawler.crawl.items import Capture, PageRecord
 from crawler.text import error_line
-from crawler.storage import Archive
+from crawler.archive.storage import Archive
 from crawler.urls import canonicalize_url, host_of, is_attachment, is_skipped, same_site
 
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from crawler.attachments import MAX_BYTES, AttachmentText, extract_text, file_kind
+from crawler.extraction.attachments import MAX_BYTES, AttachmentText, extract_text, file_kind
 from crawler.replica import DATA_DIR, FILE_EPOCH, make_docx, make_pdf
 
 URL = "https://cchc.laichau.gov.vn/Uploads/files/2023/08/"

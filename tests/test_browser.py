@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.storage import Archive
+from crawler.archive.storage import Archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS = Path(__file__).resolve().parent.parent / "docs"

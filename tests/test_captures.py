@@ -1,4 +1,4 @@
-"""The reading room's captures (crawler/captures.py): images archived by the real spider over
+"""The reading room's captures (crawler/browse/captures.py): images archived by the real spider over
 real HTTP, read back from the real WARC files by Datasette in process, with the site gone."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from crawler.captures import CSP, content_disposition, index_lines, payload_of
+from crawler.browse.captures import CSP, content_disposition, index_lines, payload_of
 from crawler.replica import Resource, ReplicaServer, build_replica
-from crawler.serve import make_datasette
-from crawler.warc import INDEX_NAME, Exchange, WarcWriter, index
+from crawler.browse.serve import make_datasette
+from crawler.archive.warc import INDEX_NAME, Exchange, WarcWriter, index
 
 from .conftest import run_scrapy_crawl
 

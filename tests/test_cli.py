@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from crawler import __version__
 from crawler.cli import cli
-from crawler.storage import Archive
+from crawler.archive.storage import Archive
 
 from .conftest import run_scrapy_crawl
 
@@ -214,7 +214,7 @@ def test_every_command_has_help():
 
 
 def test_history_shows_versions_and_a_diff(tmp_path):
-    from crawler.storage import Archive
+    from crawler.archive.storage import Archive
 
     db = tmp_path / "h.db"
     url = "https://cchc.laichau.gov.vn/a-1.html"

@@ -1,4 +1,4 @@
-"""`cchc-archive export` (crawler/export.py): JSON Lines and CSV of a crawled archive,
+"""`cchc-archive export` (crawler/archive/export.py): JSON Lines and CSV of a crawled archive,
 streamed; bad options as one line."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.export import parse_since
-from crawler.storage import Archive
+from crawler.archive.export import parse_since
+from crawler.archive.storage import Archive
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_export_into_a_closed_pipe_stops_quietly(archive):
 
 
 def test_the_module_writers_stream_to_any_text_stream():
-    from crawler.export import FORMATS
+    from crawler.archive.export import FORMATS
 
     rows = iter([{"a": 1, "b": "Đảng bộ\n\"x\""}, {"a": 2, "b": None}])
     out = io.StringIO()

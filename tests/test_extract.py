@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import ParseError, extract_article, extract_page
+from crawler.extraction.extract import ParseError, extract_article, extract_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT = FIXTURES / "snapshot"
@@ -222,7 +222,7 @@ SCRIPTED_BODY = """<div class="news-content">
 
 
 def test_body_html_cannot_run_script():
-    from crawler.hostile import script_vectors
+    from crawler.replica.hostile import script_vectors
 
     html = page("article-digital-transformation.html").decode("utf-8")
     start, end = html.index('<div class="news-content">'), html.index('<div class="news-tools">')

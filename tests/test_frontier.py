@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from crawler.dates import VIETNAM
-from crawler.frontier import Decision, Policy, conditional_headers, decide, is_pagination_of, links_to_follow
+from crawler.crawl.frontier import Decision, Policy, conditional_headers, decide, is_pagination_of, links_to_follow
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=VIETNAM)
 START = "https://cchc.laichau.gov.vn/"

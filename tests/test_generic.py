@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from crawler.extract import extract_page
-from crawler.profile import EMPTY
+from crawler.extraction.extract import extract_page
+from crawler.extraction.profile import EMPTY
 
 URL = "https://sonoivu.example.gov.vn/tin-tuc/cai-cach-hanh-chinh-2024-118.html"
 TITLE = "Lai Châu đẩy mạnh cải cách hành chính năm 2024"

@@ -14,7 +14,7 @@ from datetime import date
 import lxml.html
 import pytest
 
-from crawler.hostile import (
+from crawler.replica.hostile import (
     CALENDAR,
     LARGE_PAGE_BYTES,
     LONG_URL_LENGTH,
@@ -407,7 +407,7 @@ def test_ordinary_pages_revalidate_as_on_the_plain_replica(hostile: HostileRepli
 
 def test_command_line_serves_the_hostile_replica() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.hostile", "--port", "0", "--articles", "20", "--slow-seconds", "1"],
+        [sys.executable, "-m", "crawler.replica.hostile", "--port", "0", "--articles", "20", "--slow-seconds", "1"],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

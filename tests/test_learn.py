@@ -7,9 +7,9 @@ import re
 import pytest
 import sqlite_utils
 
-from crawler.extract import extract_page
-from crawler.learn import suggest_profile
-from crawler.profile import parse_profile
+from crawler.extraction.extract import extract_page
+from crawler.extraction.learn import suggest_profile
+from crawler.extraction.profile import parse_profile
 from crawler.replica import build_replica
 
 BASE = "https://cchc.laichau.gov.vn"
@@ -46,10 +46,10 @@ def test_crawl_then_suggest_then_reparse_gives_every_article_at_the_profile_path
     from click.testing import CliRunner
 
     from crawler.cli import cli, print_crawl_summary
-    from crawler.profile import load_profile
+    from crawler.extraction.profile import load_profile
     from crawler.replica import ReplicaServer
-    from crawler.reparse import reparse
-    from crawler.storage import Archive
+    from crawler.archive.reparse import reparse
+    from crawler.archive.storage import Archive
 
     from .conftest import run_scrapy_crawl
 

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from crawler.legal import ISSUERS, KINDS, LegalRef, decode, find_refs, load_codes, normalize_number
+from crawler.extraction.legal import ISSUERS, KINDS, LegalRef, decode, find_refs, load_codes, normalize_number
 
 
 def only(text: str) -> LegalRef:
@@ -339,7 +339,7 @@ def test_the_code_table_loads_kinds_and_issuers():
 
 
 def test_the_code_table_is_package_data_beside_the_module():
-    assert resources.files("crawler").joinpath("legal_codes.toml").is_file()
+    assert resources.files("crawler.extraction").joinpath("legal_codes.toml").is_file()
 
 
 def test_an_unknown_code_is_kept_as_written_with_no_kind_or_issuer():
@@ -357,7 +357,7 @@ def test_the_lookup_prefers_the_spelling_as_written_before_reading_d_as_đ():
 
 
 def test_a_table_edit_changes_the_decoding(tmp_path):
-    shipped = resources.files("crawler").joinpath("legal_codes.toml").read_text(encoding="utf-8")
+    shipped = resources.files("crawler.extraction").joinpath("legal_codes.toml").read_text(encoding="utf-8")
     before = only("Kế hoạch số 15/KH-BQLDA")
     assert (before.number, before.issuer) == ("15/KH-BQLDA", None)
 
@@ -374,7 +374,7 @@ def test_a_table_edit_changes_the_decoding(tmp_path):
 
 
 def test_a_party_issuer_listed_in_the_table_decides_the_party_form(tmp_path):
-    shipped = resources.files("crawler").joinpath("legal_codes.toml").read_text(encoding="utf-8")
+    shipped = resources.files("crawler.extraction").joinpath("legal_codes.toml").read_text(encoding="utf-8")
     edited = tmp_path / "codes.toml"
     edited.write_text(shipped.replace('party_issuers = ["TW", ', 'party_issuers = ["ĐTN", "TW", ', 1)
                       .replace("[issuers]\n", '[issuers]\n"ĐTN" = "Đoàn Thanh niên"\n', 1), encoding="utf-8")  # fmt: skip

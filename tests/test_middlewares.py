@@ -1,4 +1,4 @@
-"""Tests of crawler.middlewares' Retry-After reading (the WARC capture is tested in test_warc,
+"""Tests of crawler.crawl.middlewares' Retry-After reading (the WARC capture is tested in test_warc,
 the waiting retries by the hostile crawl in test_spider)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crawler.middlewares import retry_after_seconds
+from crawler.crawl.middlewares import retry_after_seconds
 
 NOW = datetime(2026, 11, 26, 7, 0, 0, tzinfo=timezone.utc)
 

@@ -1,4 +1,4 @@
-"""Tests of crawler.pipelines' CaptureWriter: every capture saved, in batches, on its own thread.
+"""Tests of crawler.crawl.pipelines' CaptureWriter: every capture saved, in batches, on its own thread.
 
 The pipeline as a whole is exercised by every crawl in test_spider; here the writer
 meets what a crawl seldom shows: an idle crawl, a capture that cannot be saved, an
@@ -11,9 +11,9 @@ import sqlite3
 import time
 from dataclasses import asdict
 
-from crawler.items import PageRecord
-from crawler.pipelines import BATCH_CAPTURES, CaptureWriter
-from crawler.storage import Archive
+from crawler.crawl.items import PageRecord
+from crawler.crawl.pipelines import BATCH_CAPTURES, CaptureWriter
+from crawler.archive.storage import Archive
 
 BASE = "https://cchc.laichau.gov.vn"
 

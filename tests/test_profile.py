@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract import extract_page
-from crawler.profile import EMPTY, ProfileError, compile_selector, default_profile, load_profile, parse_profile
+from crawler.extraction.extract import extract_page
+from crawler.extraction.profile import EMPTY, ProfileError, compile_selector, default_profile, load_profile, parse_profile
 
 from .test_extract import HOST, page
 

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.progress import Counts, LiveLine, Meter, PlainLines, Snapshot, make_display
+from crawler.crawl.progress import Counts, LiveLine, Meter, PlainLines, Snapshot, make_display
 from crawler.replica import ReplicaServer, build_replica
-from crawler.storage import Archive
+from crawler.archive.storage import Archive
 
 SCRIPT = Path(sys.executable).with_name("cchc-archive")
 TIMEOUT = 300  # seconds: only ever reached when something is wrong
@@ -247,7 +247,7 @@ def test_quiet_prints_the_summary_only(server, tmp_path):
 
 def crawl_history(db_path: Path) -> list[dict]:
     """Datasette's stored query crawl_history, as `cchc-archive serve` answers it."""
-    from crawler.serve import database_name, make_datasette
+    from crawler.browse.serve import database_name, make_datasette
 
     async def ask() -> list[dict]:
         datasette = make_datasette(db_path)
@@ -438,13 +438,13 @@ def test_the_display_follows_the_stream():
 
 
 def test_a_live_line_fits_its_terminal(monkeypatch):
-    import crawler.progress
+    import crawler.crawl.progress
 
     stream = Stream(True)
     line = LiveLine(stream)
     snapshot = Snapshot(Counts(120, 78, 2, 0, 5, 0, 40), rate=3.2, elapsed=37, left=70)
     for width in (200, 100, 40):
-        monkeypatch.setattr(crawler.progress, "_columns", lambda stream, width=width: width)
+        monkeypatch.setattr(crawler.crawl.progress, "_columns", lambda stream, width=width: width)
         line.show(snapshot)
         drawn = stream.written[-1].removeprefix("\r\x1b[K")
         assert len(drawn) < width and drawn.startswith("pages 120, articles 80")

@@ -1,4 +1,4 @@
-"""The reading room (crawler/reading.py): an article's page, tables that fit a screen, CSV for
+"""The reading room (crawler/browse/reading.py): an article's page, tables that fit a screen, CSV for
 spreadsheets, the dashboard's colours and the front page, in process with Datasette's own
 client over a crawl of the replica by the real spider."""
 
@@ -22,17 +22,17 @@ from datasette.app import Datasette
 from datasette.utils import tilde_encode
 from datasette_dashboards import replace_opts_in_query
 
-from crawler import serve
-from crawler.middlewares import default_warc_dir
-from crawler.reading import ARTICLE_COLUMNS, CSV_BOM, citation, revision_diff, rewrite_images
-from crawler.serve import make_datasette
-from crawler.storage import Archive
+from crawler.browse import serve
+from crawler.crawl.middlewares import default_warc_dir
+from crawler.browse.reading import ARTICLE_COLUMNS, CSV_BOM, citation, revision_diff, rewrite_images
+from crawler.browse.serve import make_datasette
+from crawler.archive.storage import Archive
 
 DB = "archive"
 SITE_NAME = "Trang thông tin điện tử cải cách hành chính tỉnh Lai Châu"
-# The capture routes belong to crawler/captures.py; where it is part of the server, the
+# The capture routes belong to crawler/browse/captures.py; where it is part of the server, the
 # links this page makes into it must answer.
-CAPTURES = "crawler.captures" in serve.PLUGIN_MODULES and importlib.util.find_spec("crawler.captures") is not None
+CAPTURES = "crawler.browse.captures" in serve.PLUGIN_MODULES and importlib.util.find_spec("crawler.browse.captures") is not None
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from crawler.references import query_number
-from crawler.storage import Archive, SearchError
+from crawler.archive.references import query_number
+from crawler.archive.storage import Archive, SearchError
 
 from .test_storage import T1, T2, make_article
 

@@ -8,8 +8,8 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.reparse import reparse
-from crawler.storage import Archive
+from crawler.archive.reparse import reparse
+from crawler.archive.storage import Archive
 
 ARTICLE_FIELDS = ("url", "site_id", "title", "published", "published_raw", "category", "breadcrumb", "body_text",
                   "body_html", "word_count", "content_sha256", "extraction_method", "attachment_text", "search_folded")  # fmt: skip

@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 from w3lib.encoding import html_to_unicode
 
-from crawler.attachments import extract_text
+from crawler.extraction.attachments import extract_text
 from crawler.replica import (
     DATA_DIR,
     MARKUPS,

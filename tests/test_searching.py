@@ -1,4 +1,4 @@
-"""Search that tells the truth (crawler/searching.py, the stored query `search`, crawler.storage's
+"""Search that tells the truth (crawler/browse/searching.py, the stored query `search`, crawler.archive.storage's
 plan): in process with Datasette's own client, over a crawl of the replica by the real spider.
 
 Every expectation is worked out here from the articles' own text, token by token over NFC
@@ -19,9 +19,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from crawler.searching import PAGE_SIZE, parse_date
-from crawler.serve import load_metadata, make_datasette
-from crawler.storage import Archive
+from crawler.browse.searching import PAGE_SIZE, parse_date
+from crawler.browse.serve import load_metadata, make_datasette
+from crawler.archive.storage import Archive
 
 DB = "archive"  # Datasette names the database after the file: archive.db
 FETCHED = "2025-01-01T00:00:00+07:00"

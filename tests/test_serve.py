@@ -1,4 +1,4 @@
-"""Datasette on the archive (crawler/serve.py): in process with Datasette's own client, over
+"""Datasette on the archive (crawler/browse/serve.py): in process with Datasette's own client, over
 a crawl of the replica by the real spider, and `cchc-archive serve` as a real server."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette_dashboards import replace_opts_in_query
 
-from crawler.serve import WRITE_ACTIONS, load_metadata, make_datasette
-from crawler.storage import Archive
+from crawler.browse.serve import WRITE_ACTIONS, load_metadata, make_datasette
+from crawler.archive.storage import Archive
 
 DB = "archive"  # Datasette names the database after the file: archive.db
 
@@ -81,7 +81,7 @@ def test_metadata_describes_the_source_every_table_and_every_column(db_path):
     tables = get_json(db_path, f"/{DB}.json")["tables"]
     assert {"articles", "pages", "links", "images", "attachments", "crawls", "articles_fts"} <= {t["name"] for t in tables}
     undescribed = [t["name"] for t in tables if not described.get(t["name"], {}).get("description")]
-    assert not undescribed, f"describe these tables in crawler/datasette/metadata.yml: {undescribed}"
+    assert not undescribed, f"describe these tables in crawler/browse/datasette/metadata.yml: {undescribed}"
     missing = [
         f"{t['name']}.{column}"
         for t in tables
@@ -89,7 +89,7 @@ def test_metadata_describes_the_source_every_table_and_every_column(db_path):
         for column in t["columns"]
         if not described[t["name"]].get("columns", {}).get(column)
     ]
-    assert not missing, f"describe these columns in crawler/datasette/metadata.yml: {missing}"
+    assert not missing, f"describe these columns in crawler/browse/datasette/metadata.yml: {missing}"
 
 
 def test_fts_shadow_tables_are_hidden(db_path):
@@ -142,7 +142,7 @@ def test_article_page_shows_body_html_as_html_and_links_to_its_links(db_path, ar
     article = next(a for a in articles if a["body_html"] and "<p>" in a["body_html"])
     row_page, table_page = fetch(db_path, f"/{DB}/articles/{article['id']}", f"/{DB}/articles?_col=body_html")
     assert '<div class="cchc-article-body">' in row_page.text and "<p>" in row_page.text
-    # Laid out as an article (templates/row.html, crawler/reading.py; tests/test_reading.py).
+    # Laid out as an article (templates/row.html, crawler/browse/reading.py; tests/test_reading.py).
     assert '<article class="cchc-article"' in row_page.text
     links = f"/{DB}/article_links?url={urllib.parse.quote(article['url'], safe='')}"
     assert f'href="{links}"' in row_page.text

@@ -203,7 +203,7 @@ def test_readers_query_the_archive_throughout_a_crawl(tmp_path):
     import sys
 
     from crawler.replica import ReplicaServer, build_replica
-    from crawler.storage import Archive
+    from crawler.archive.storage import Archive
 
     from .conftest import ROOT
 
@@ -294,7 +294,7 @@ def test_a_second_crawl_fetches_only_what_is_new_and_records_changes(tmp_path):
 
 
 def test_attachments_are_downloaded_and_their_text_searchable(db, replica, crawled):
-    from crawler.storage import Archive
+    from crawler.archive.storage import Archive
 
     files = {row["url"]: row for row in db["attachment_files"].rows}
     checked = 0
@@ -317,7 +317,7 @@ def test_attachments_are_downloaded_and_their_text_searchable(db, replica, crawl
 @pytest.fixture(scope="module")
 def hostile_crawl(tmp_path_factory):
     """A crawl of the hostile replica, with a download timeout below its slow page's delay."""
-    from crawler.hostile import HostileServer, build_hostile_replica
+    from crawler.replica.hostile import HostileServer, build_hostile_replica
 
     hostile = build_hostile_replica(n_articles=30, slow_seconds=3.0)
     db_path = tmp_path_factory.mktemp("hostile") / "archive.db"
@@ -353,7 +353,7 @@ def test_hostile_site_failures_are_recorded_with_reasons(hostile_crawl):
 
 
 def test_hostile_site_retries_wait_as_long_as_retry_after_asks(hostile_crawl):
-    from crawler.hostile import RETRY_AFTER_SECONDS
+    from crawler.replica.hostile import RETRY_AFTER_SECONDS
 
     hostile, _, _, _, arrivals = hostile_crawl
     asked = [path for path, (status, _) in hostile.transient.items() if status == 503]
@@ -374,7 +374,7 @@ def test_hostile_site_requests_stay_bounded_and_on_the_site(hostile_crawl):
 
 
 def test_hostile_site_dates_bodies_and_scripts(hostile_crawl):
-    from crawler.hostile import script_vectors
+    from crawler.replica.hostile import script_vectors
 
     hostile, base, db, *_ = hostile_crawl
     for article in hostile.articles:
@@ -401,7 +401,7 @@ def test_hostile_site_cannot_name_files(hostile_crawl):
 
 
 def test_files_of_document_pages_are_downloaded_too(db, replica, crawled):
-    from crawler.extract import extract_page
+    from crawler.extraction.extract import extract_page
     from crawler.urls import is_attachment
 
     downloaded = {row["url"] for row in db.query("SELECT url FROM pages WHERE page_type = 'attachment'")}

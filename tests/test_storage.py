@@ -1,4 +1,4 @@
-"""Tests of crawler.storage: schema, upserts, FTS sync, Vietnamese search, stats, Datasette."""
+"""Tests of crawler.archive.storage: schema, upserts, FTS sync, Vietnamese search, stats, Datasette."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.storage import Archive, ArchiveError, ArchiveNotFound, SearchError, plan_search
+from crawler.archive.storage import Archive, ArchiveError, ArchiveNotFound, SearchError, plan_search
 
 T1 = "2024-05-01T08:00:00+07:00"
 T2 = "2024-05-02T09:30:00+07:00"
@@ -23,7 +23,7 @@ C_URL = "https://cchc.laichau.gov.vn/c.html"
 
 
 def make_article(url: str = DANG_BO_URL, **overrides: object) -> dict:
-    """An article dict shaped like crawler.extract.extract_article's output."""
+    """An article dict shaped like crawler.extraction.extract.extract_article's output."""
     article = {
         "url": url,
         "canonical_url": url,

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 import sqlite_utils
 
-from crawler.storage import Archive
-from crawler.wacz import PackageError, package
+from crawler.archive.storage import Archive
+from crawler.archive.wacz import PackageError, package
 
 
 def test_package_holds_captures_index_and_pages(crawled, tmp_path):

@@ -10,7 +10,7 @@ import sqlite_utils
 from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.warc import INDEXED_RECORDS, Exchange, WarcWriter, index, iter_responses, payload_digest, warc_files
+from crawler.archive.warc import INDEXED_RECORDS, Exchange, WarcWriter, index, iter_responses, payload_digest, warc_files
 
 URL = "https://cchc.laichau.gov.vn/a-1.html"
 

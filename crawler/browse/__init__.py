@@ -1,0 +1,1 @@
+"""Datasette over the archive: the project's configuration, the reading room, search and captures."""

@@ -1,0 +1,3 @@
+from crawler.replica import main
+
+main()
