@@ -1,0 +1,1 @@
+"""The SQLite archive, its WARC captures and index, exports, and `reparse` from captures."""
