@@ -1,0 +1,3 @@
+from crawler.replica.hostile import main
+
+main()
